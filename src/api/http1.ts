@@ -1,0 +1,227 @@
+// A minimal HTTP/1.1 client over one keep-alive TCP connection (node:net).
+//
+// Why not node:http or fetch: tracers (X-Ray, OpenTelemetry, Powertools Tracer) patch http.request
+// and fetch and subscribe to node:http's diagnostics_channel events. The official runtime's own
+// Runtime API calls go through a native client and never appear in a user's traces; HTTP spoken
+// over a socket opened before user code loads doesn't either, and costs less per invoke.
+import { connect, type Socket } from 'node:net';
+import type { ApiRequest } from './requests.ts';
+import { RuntimeApiError } from '../errors/runtime-errors.ts';
+
+export interface ApiResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+}
+
+const CRLF2 = Buffer.from('\r\n\r\n');
+
+export class Http1Connection {
+  private socket: Socket | undefined;
+  private inFlight: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+    private readonly userAgent: string,
+  ) {}
+
+  /** Open the connection now, so that user code loaded later never sees it being made. */
+  warm(): void {
+    this.open().unref();
+  }
+
+  /** Requests on one connection run one after another. */
+  request(req: ApiRequest): Promise<ApiResponse> {
+    const run = this.inFlight.then(
+      () => this.send(req),
+      () => this.send(req),
+    );
+    this.inFlight = run.catch(() => undefined);
+    return run;
+  }
+
+  close(): void {
+    this.socket?.destroy();
+    this.socket = undefined;
+  }
+
+  private open(): Socket {
+    if (this.socket && !this.socket.destroyed && this.socket.writable) return this.socket;
+    const socket = connect({ host: this.host, port: this.port, noDelay: true });
+    socket.on('error', () => {}); // reported through the pending request, if any
+    socket.on('close', () => {
+      if (this.socket === socket) this.socket = undefined;
+    });
+    this.socket = socket;
+    return socket;
+  }
+
+  private send(req: ApiRequest): Promise<ApiResponse> {
+    const socket = this.open();
+    socket.ref();
+    return new Promise<ApiResponse>((resolve, reject) => {
+      const parser = new ResponseParser();
+      const fail = (message: string) => {
+        cleanup();
+        socket.destroy();
+        reject(new RuntimeApiError(req.method, req.path, undefined, message));
+      };
+      const onData = (chunk: Buffer) => {
+        let res: ApiResponse | undefined;
+        try {
+          res = parser.push(chunk);
+        } catch (err) {
+          fail(`malformed response: ${(err as Error).message}`);
+          return;
+        }
+        if (res) finish(res);
+      };
+      const onEnd = () => {
+        const res = parser.end();
+        if (res) finish(res);
+        else fail('connection closed before a complete response');
+      };
+      const onError = (err: Error) => fail(err.message);
+      const onClose = () => fail('connection closed before a complete response');
+      const finish = (res: ApiResponse) => {
+        cleanup();
+        if (res.headers['connection']?.toLowerCase() === 'close') {
+          socket.destroy();
+          if (this.socket === socket) this.socket = undefined;
+        } else {
+          socket.unref();
+        }
+        resolve(res);
+      };
+      const cleanup = () => {
+        socket.off('data', onData);
+        socket.off('end', onEnd);
+        socket.off('error', onError);
+        socket.off('close', onClose);
+      };
+      socket.on('data', onData);
+      socket.on('end', onEnd);
+      socket.on('error', onError);
+      socket.on('close', onClose);
+      socket.write(this.head(req));
+      if (req.body !== undefined && req.body.length > 0) socket.write(req.body);
+    });
+  }
+
+  private head(req: ApiRequest): string {
+    let head = `${req.method} ${req.path} HTTP/1.1\r\nHost: ${this.host}:${this.port}\r\nUser-Agent: ${this.userAgent}\r\n`;
+    for (const name in req.headers) head += `${name}: ${req.headers[name]}\r\n`;
+    if (req.method === 'POST') {
+      const length = req.body === undefined ? 0 : typeof req.body === 'string' ? Buffer.byteLength(req.body) : req.body.length;
+      head += `Content-Length: ${length}\r\n`;
+    }
+    return head + '\r\n';
+  }
+}
+
+/** Incremental parser for one HTTP/1.1 response: Content-Length, chunked, or read-until-close bodies. */
+export class ResponseParser {
+  private buf: Buffer = Buffer.alloc(0);
+  private status = 0;
+  private headers: Record<string, string> | undefined;
+  private bodyChunks: Buffer[] = [];
+  private bodyLength = 0;
+  private remaining = -1; // bytes left for Content-Length bodies; -1 until known
+  private chunked = false;
+  private untilClose = false;
+  private chunkLeft = -1; // chunked: bytes left in the current chunk; -1 when a size line is next
+
+  push(chunk: Buffer): ApiResponse | undefined {
+    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    if (!this.headers) {
+      const end = this.buf.indexOf(CRLF2);
+      if (end < 0) {
+        if (this.buf.length > 1 << 20) throw new Error('response head too large');
+        return undefined;
+      }
+      this.parseHead(this.buf.subarray(0, end).toString('latin1'));
+      this.buf = this.buf.subarray(end + 4);
+    }
+    return this.chunked ? this.readChunked() : this.readPlain();
+  }
+
+  end(): ApiResponse | undefined {
+    if (this.headers && this.untilClose) {
+      this.bodyChunks.push(this.buf);
+      return this.done();
+    }
+    return undefined;
+  }
+
+  private parseHead(head: string): void {
+    const lines = head.split('\r\n');
+    const m = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0] ?? '');
+    if (!m) throw new Error(`bad status line ${JSON.stringify(lines[0])}`);
+    this.status = Number(m[1]);
+    const headers: Record<string, string> = {};
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i] as string;
+      const colon = line.indexOf(':');
+      if (colon <= 0) continue;
+      headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    }
+    this.headers = headers;
+    if (headers['transfer-encoding']?.toLowerCase().includes('chunked')) this.chunked = true;
+    else if (headers['content-length'] !== undefined) this.remaining = Number(headers['content-length']);
+    else if (this.status === 204 || this.status === 304) this.remaining = 0;
+    else this.untilClose = true;
+  }
+
+  private readPlain(): ApiResponse | undefined {
+    if (this.untilClose) {
+      this.bodyChunks.push(this.buf);
+      this.bodyLength += this.buf.length;
+      this.buf = Buffer.alloc(0);
+      return undefined;
+    }
+    const take = Math.min(this.remaining, this.buf.length);
+    if (take > 0) {
+      this.bodyChunks.push(this.buf.subarray(0, take));
+      this.remaining -= take;
+    }
+    this.buf = this.buf.subarray(take);
+    return this.remaining === 0 ? this.done() : undefined;
+  }
+
+  private readChunked(): ApiResponse | undefined {
+    for (;;) {
+      if (this.chunkLeft < 0) {
+        const eol = this.buf.indexOf('\r\n');
+        if (eol < 0) return undefined;
+        const size = parseInt(this.buf.subarray(0, eol).toString('latin1'), 16);
+        if (Number.isNaN(size)) throw new Error('bad chunk size');
+        if (size === 0) {
+          // Last chunk: then optional trailers, then an empty line.
+          const rest = this.buf.subarray(eol + 2);
+          if (rest.length >= 2 && rest[0] === 13 && rest[1] === 10) return this.done();
+          if (rest.indexOf(CRLF2) >= 0) return this.done();
+          return undefined;
+        }
+        this.buf = this.buf.subarray(eol + 2);
+        this.chunkLeft = size;
+      }
+      if (this.buf.length < this.chunkLeft + 2) {
+        if (this.buf.length > 0 && this.buf.length <= this.chunkLeft) {
+          this.bodyChunks.push(this.buf);
+          this.chunkLeft -= this.buf.length;
+          this.buf = Buffer.alloc(0);
+        }
+        return undefined;
+      }
+      this.bodyChunks.push(this.buf.subarray(0, this.chunkLeft));
+      this.buf = this.buf.subarray(this.chunkLeft + 2);
+      this.chunkLeft = -1;
+    }
+  }
+
+  private done(): ApiResponse {
+    const body = this.bodyChunks.length === 1 ? (this.bodyChunks[0] as Buffer) : Buffer.concat(this.bodyChunks);
+    return { status: this.status, headers: this.headers as Record<string, string>, body };
+  }
+}

@@ -1,0 +1,73 @@
+// The one place the runtime reads its environment. Everything else gets a frozen RuntimeConfig.
+import { LEVELS, type Level } from './logging/format.ts';
+import type { Flavour } from './errors/format.ts';
+
+export interface RuntimeConfig {
+  readonly runtimeApi: string | undefined;
+  readonly handler: string;
+  readonly taskRoot: string;
+  readonly nodeMajor: number;
+  /** Which official line is matched: 4 (aws-lambda-ric 4.x, managed nodejs24.x) from Node 24, else 3. */
+  readonly flavour: Flavour;
+  readonly logJson: boolean;
+  readonly logLevel: Level;
+  readonly telemetryFd: number | undefined;
+  readonly nodePath: readonly string[];
+  readonly globalAwsLambda: boolean;
+  readonly env: {
+    readonly functionName: string | undefined;
+    readonly functionVersion: string | undefined;
+    readonly memoryLimitInMB: string | undefined;
+    readonly logGroupName: string | undefined;
+    readonly logStreamName: string | undefined;
+  };
+  readonly version: string;
+}
+
+declare const LAMBDA_NODE_VERSION: string;
+
+export function managedNodePath(major: number): string {
+  return `/opt/nodejs/node${major}/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task`;
+}
+
+/**
+ * Reads (and, where the managed runtime sets something a custom runtime does not get, completes)
+ * the environment. Consumes _LAMBDA_TELEMETRY_LOG_FD so that child processes don't inherit it.
+ */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+  const nodeMajor = Number(process.versions.node.split('.')[0]);
+  const flavour: Flavour = nodeMajor >= 24 ? 4 : 3;
+
+  if (!env.AWS_EXECUTION_ENV) env.AWS_EXECUTION_ENV = `AWS_Lambda_nodejs${nodeMajor}.x`;
+  if (!env.NODE_PATH) env.NODE_PATH = managedNodePath(nodeMajor);
+
+  const rawFd = env._LAMBDA_TELEMETRY_LOG_FD;
+  delete env._LAMBDA_TELEMETRY_LOG_FD;
+  const fd = rawFd === undefined ? NaN : flavour === 4 ? Number(rawFd) : parseInt(rawFd, 10);
+  // 4.x takes a positive integer; 3.x anything parseInt reads (0 included).
+  const telemetryFd = Number.isInteger(fd) && (flavour === 4 ? fd > 0 : fd >= 0) ? fd : undefined;
+
+  const level = env.AWS_LAMBDA_LOG_LEVEL?.toUpperCase();
+  const noGlobal = env.AWS_LAMBDA_NODEJS_NO_GLOBAL_AWSLAMBDA;
+
+  return Object.freeze({
+    runtimeApi: env.AWS_LAMBDA_RUNTIME_API,
+    handler: env._HANDLER ?? '',
+    taskRoot: env.LAMBDA_TASK_ROOT || process.cwd(),
+    nodeMajor,
+    flavour,
+    logJson: env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON',
+    logLevel: level && level in LEVELS ? LEVELS[level as keyof typeof LEVELS] : LEVELS.TRACE,
+    telemetryFd,
+    nodePath: env.NODE_PATH.split(':').filter(Boolean),
+    globalAwsLambda: !(noGlobal === '1' || noGlobal === 'true'),
+    env: Object.freeze({
+      functionName: env.AWS_LAMBDA_FUNCTION_NAME,
+      functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
+      memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+      logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME,
+      logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
+    }),
+    version: typeof LAMBDA_NODE_VERSION === 'string' ? LAMBDA_NODE_VERSION : '0.0.0-dev',
+  });
+}

@@ -1,0 +1,35 @@
+// Where log records go: stdout (one line each, inner newlines turned into CR so a multi-line
+// message stays one CloudWatch record), or the telemetry file descriptor Lambda hands over in
+// _LAMBDA_TELEMETRY_LOG_FD, framed as
+//   frame type (4 bytes) | length (4) | timestamp in microseconds (8) | message, big-endian.
+import { writeSync } from 'node:fs';
+import type { Level } from './format.ts';
+
+export interface LogSink {
+  write(level: Level, now: Date, record: string, json: boolean): void;
+}
+
+const FRAME_TEXT = 0xa55a0003;
+const FRAME_JSON = 0xa55a0002;
+
+export const stdoutSink: LogSink = {
+  write(_level, _now, record) {
+    process.stdout.write(record.replace(/\n/g, '\r') + '\n');
+  },
+};
+
+export function telemetrySink(fd: number): LogSink {
+  return {
+    write(level, now, record, json) {
+      const message = json ? record : record + '\n';
+      const length = Buffer.byteLength(message);
+      const frame = Buffer.allocUnsafe(16 + length);
+      frame.writeUInt32BE(((json ? FRAME_JSON : FRAME_TEXT) | level.tlvMask) >>> 0, 0);
+      frame.writeInt32BE(length, 4);
+      frame.writeBigInt64BE(BigInt(now.valueOf()) * 1000n, 8);
+      frame.write(message, 16, 'utf8');
+      let off = 0;
+      while (off < frame.length) off += writeSync(fd, frame, off);
+    },
+  };
+}
