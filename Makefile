@@ -20,7 +20,7 @@ export npm_config_audit := false
 RUNTIME_SRC := $(shell find src -name '*.ts' 2>/dev/null)
 STAGE = build/stage/$(1)-node$(2)
 
-.PHONY: help toolchain deps build stage rie example test ci clean
+.PHONY: help toolchain deps build stage rie example test test-prereqs ci clean
 help:
 	@echo "make example   build the runtime and invoke an example function under the real RIE"
 	@echo "make test      run every test (unit, side by side with aws-lambda-ric, real RIE)"
