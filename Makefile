@@ -20,10 +20,11 @@ export npm_config_audit := false
 RUNTIME_SRC := $(shell find src -name '*.ts' 2>/dev/null)
 STAGE = build/stage/$(1)-node$(2)
 
-.PHONY: help toolchain deps build stage rie example test test-prereqs ci clean
+.PHONY: help toolchain deps build stage layer rie example test test-prereqs ci clean
 help:
 	@echo "make example   build the runtime and invoke an example function under the real RIE"
 	@echo "make test      run every test (unit, side by side with aws-lambda-ric, real RIE)"
+	@echo "make layer     the Lambda layer zip for provided.al2023 (ARCH=x86_64|arm64, NODE_MAJOR=24|22)"
 	@echo "variables: NODE_MAJOR=24|22 (runtime Node for example/stage), ARCH=x86_64|arm64"
 
 # $(TOOLCHAIN)/node<major>-<x64|arm64>/bin/node, from the pinned npm package.
@@ -47,6 +48,11 @@ build: dist/runtime.cjs
 build/stage/%/.staged: dist/runtime.cjs bootstrap scripts/stage.sh layer/versions.env
 	scripts/stage.sh build/stage/$*
 stage: $(call STAGE,$(ARCH),$(NODE_MAJOR))/.staged
+
+# The layer zip: reproducible, glibc-checked, sizes printed against Lambda's limits.
+LAYER_ZIP = build/layer/lambda-node-node$(NODE_MAJOR)-$(ARCH).zip
+layer: build
+	python3 layer/build.py --arch $(ARCH) --node-major $(NODE_MAJOR) --out $(LAYER_ZIP)
 
 $(TOOLCHAIN)/rie/aws-lambda-rie-%: layer/versions.env scripts/fetch-rie.sh
 	scripts/fetch-rie.sh $* $@
