@@ -140,7 +140,9 @@ export class ResponseParser {
         if (this.buf.length > 1 << 20) throw new Error('response head too large');
         return undefined;
       }
-      this.parseHead(this.buf.subarray(0, end).toString('latin1'));
+      // UTF-8, as the official native client hands header values to JavaScript: a client context
+      // or identity with non-ASCII characters must not arrive garbled.
+      this.parseHead(this.buf.subarray(0, end).toString('utf8'));
       this.buf = this.buf.subarray(end + 4);
     }
     return this.chunked ? this.readChunked() : this.readPlain();

@@ -55,6 +55,8 @@ export class FakeRuntimeApi {
   private readonly parked: ServerResponse[] = [];
   private readonly waiters: Array<() => void> = [];
   private readonly sockets = new Set<Socket>();
+  /** TCP connections accepted so far (a keep-alive client opens one). */
+  connections = 0;
   faults: FaultPlan | undefined;
   /** Status answered to a posted /response or /error (default 202). */
   postStatus: (path: string) => { status: number; body: string } = () => ({ status: 202, body: '{"status":"OK"}' });
@@ -65,6 +67,7 @@ export class FakeRuntimeApi {
     const server = createServer();
     const api = new FakeRuntimeApi(server);
     server.on('connection', (s) => {
+      api.connections++;
       api.sockets.add(s);
       s.on('close', () => api.sockets.delete(s));
     });
@@ -77,6 +80,13 @@ export class FakeRuntimeApi {
   get address(): string {
     const a = this.server.address() as AddressInfo;
     return `${a.address}:${a.port}`;
+  }
+
+  /** Close a keep-alive connection after it has been idle this long (Node's default is 5 s). */
+  closeIdleAfter(ms: number): void {
+    this.server.keepAliveTimeout = ms;
+    // Node 24 adds a grace period on top of keepAliveTimeout; none here.
+    (this.server as Server & { keepAliveTimeoutBuffer?: number }).keepAliveTimeoutBuffer = 0;
   }
 
   /** Queue an invocation; returns its request id. */
