@@ -17,7 +17,7 @@ export npm_config_update_notifier := false
 export npm_config_fund := false
 export npm_config_audit := false
 
-RUNTIME_SRC := $(shell find src -name '*.ts' 2>/dev/null)
+RUNTIME_SRC := $(shell find src -name '*.ts' -not -path 'src/testkit/*' 2>/dev/null)
 STAGE = build/stage/$(1)-node$(2)
 
 .PHONY: help toolchain deps build stage layer rie example test test-prereqs ci clean
@@ -62,7 +62,7 @@ example: stage rie
 	node scripts/example.mjs $(call STAGE,$(ARCH),$(NODE_MAJOR))
 
 # Everything the tests need: both Node versions staged for the host arch, the RIE, the deps.
-test-prereqs: deps build rie $(call STAGE,$(HOST_ARCH),24)/.staged $(call STAGE,$(HOST_ARCH),22)/.staged
+test-prereqs: deps build rie $(call STAGE,$(HOST_ARCH),24)/.staged $(call STAGE,$(HOST_ARCH),22)/.staged docker-prereqs examples-prereqs
 test: test-prereqs
 	node scripts/run-tests.mjs
 
@@ -70,3 +70,52 @@ ci: test
 
 clean:
 	rm -rf dist build
+
+# ---- Docker: the engine, the images, the test kit ------------------------------------------
+.PHONY: docker-up test-image-base image testkit docker-prereqs docker-prereqs-arm64
+
+# A Docker engine that answers `docker info`: docker.io installed and dockerd started if none does.
+docker-up:
+	@scripts/docker-up.sh
+
+# A layer zip as a file, for targets that need one present rather than rebuilt (`make layer` always builds).
+build/layer/lambda-node-node%.zip: dist/runtime.cjs bootstrap layer/build.py layer/versions.env
+	python3 layer/build.py --arch $(lastword $(subst -, ,$*)) --node-major $(firstword $(subst -, ,$*)) --out $@
+
+# The test base image, FROM scratch: a stand-in for provided.al2023 (glibc and a shell; no libstdc++,
+# no node). Tags lambda-node-base:al2023-$(ARCH) and public.ecr.aws/lambda/provided:al2023-$(ARCH).
+test-image-base: $(TOOLCHAIN)/rie/aws-lambda-rie-$(ARCH) docker-up
+	python3 image/build.py base --arch $(ARCH)
+
+# The base for function images: lambda-node:<node-version> and lambda-node:$(NODE_MAJOR), the layer in /var/runtime.
+image: build/layer/lambda-node-node$(NODE_MAJOR)-$(ARCH).zip test-image-base
+	python3 image/build.py node --arch $(ARCH) --node-major $(NODE_MAJOR)
+
+# The test kit package.json exports as "lambda-node/testkit".
+dist/testkit/index.js: $(wildcard src/testkit/*.ts) src/testkit/tsconfig.json scripts/build-testkit.mjs node_modules/.installed
+	node scripts/build-testkit.mjs
+testkit: dist/testkit/index.js
+
+# Everything test/docker needs: the kit, both layers for this machine, the engine, the base image and
+# lambda-node:24. With no engine to be had it says so and the Docker tests skip; in CI it fails.
+docker-prereqs: deps build testkit $(TOOLCHAIN)/rie/aws-lambda-rie-$(HOST_ARCH) \
+		build/layer/lambda-node-node24-$(HOST_ARCH).zip build/layer/lambda-node-node22-$(HOST_ARCH).zip
+	@if scripts/docker-up.sh; then \
+	  python3 image/build.py base --arch $(HOST_ARCH) && python3 image/build.py node --arch $(HOST_ARCH) --node-major 24; \
+	else case "$${CI:-}" in true|1) exit 1 ;; esac; echo "docker-prereqs: no Docker engine; the Docker tests will skip"; fi
+
+# Optional, on an x86_64 machine: what test/docker's arm64 cases need (they run under qemu, so
+# binfmt_misc must have qemu-aarch64 registered with flag F: apt-get install qemu-user-static).
+docker-prereqs-arm64: build $(TOOLCHAIN)/rie/aws-lambda-rie-arm64 build/layer/lambda-node-node24-arm64.zip
+	@scripts/docker-up.sh
+	python3 image/build.py base --arch arm64
+
+# ---- Examples: the README's attach-the-layer snippets, run by test/examples ----------------------
+.PHONY: examples-prereqs
+# moto[server], the AWS CLI v1 and the SAM CLI, pinned in scripts/examples-requirements.txt.
+$(TOOLCHAIN)/venv-examples/.installed: scripts/setup-examples.sh scripts/examples-requirements.txt
+	scripts/setup-examples.sh && touch $@
+
+# Everything test/examples needs: those tools, the x86_64 Node 24 layer zip the examples attach, and
+# for the SAM example the Docker engine and the stand-in public.ecr.aws/lambda/provided:al2023 image.
+examples-prereqs: deps $(TOOLCHAIN)/venv-examples/.installed build/layer/lambda-node-node24-x86_64.zip docker-prereqs
