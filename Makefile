@@ -16,6 +16,8 @@ export PATH := $(HOST_NODE_DIR)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export npm_config_update_notifier := false
 export npm_config_fund := false
 export npm_config_audit := false
+# No registry here: testcontainers must not pull its Ryuk reaper (containers are stopped by the tests).
+export TESTCONTAINERS_RYUK_DISABLED := true
 
 RUNTIME_SRC := $(shell find src -name '*.ts' -not -path 'src/testkit/*' 2>/dev/null)
 STAGE = build/stage/$(1)-node$(2)

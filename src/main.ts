@@ -2,8 +2,9 @@
 // (loaded once) -> loop, and decides the fate of every failure:
 //   init error            -> /init/error, exit (4.x: exit 1 as an unhandled rejection; 3.x: 129)
 //   handler error         -> /error, go on
-//   uncaught / unhandled  -> during an invoke: /error for it, exit 129 / 128;
-//                            at init: /init/error, exit 129 / 128; while idle: exit at once
+//   uncaught / unhandled  -> during an invoke: /error for it, exit 129 / 128 (3.x's shapes);
+//                            at init: 3.x /init/error, exit 129 / 128; 4.x Node's own report,
+//                            exit 1; while idle: exit at once
 //   Runtime API gone      -> one clear line, exit 1
 import { readConfig, type RuntimeConfig } from './config.ts';
 import { RuntimeApiClient, type Invocation } from './api/client.ts';
@@ -40,7 +41,7 @@ function logContext(config: RuntimeConfig, store: InvokeStore): LogContext {
 async function main(): Promise<void> {
   const config = readConfig();
   const store = new InvokeStore();
-  setupGlobals(config.globalAwsLambda, store);
+  setupGlobals(config.globalAwsLambda, config.flavour === 4 ? store : undefined);
   const sink = config.telemetryFd !== undefined ? telemetrySink(config.telemetryFd) : stdoutSink;
   const logger = createLogger({ flavour: config.flavour, json: config.logJson, minLevel: config.logLevel, sink, context: logContext(config, store) });
   patchConsole(logger, config.logLevel);
@@ -48,6 +49,14 @@ async function main(): Promise<void> {
   if (!config.runtimeApi) {
     logger.log(LEVELS.FATAL, 'lambda-node: AWS_LAMBDA_RUNTIME_API is not set: this runtime runs under Lambda or a Runtime Interface Emulator.');
     process.exit(1);
+  }
+  if (config.flavour === 4 && !config.handler) {
+    // As 4.x: refused before init starts, nothing posted; Node reports the rejection and exits 1.
+    const error = new RuntimeError('Runtime.PlatformError', '_HANDLER environment variable is not set', true);
+    // Formatting the stack now leaves Node no source position to quote: its report then shows no
+    // line of the minified bundle.
+    void error.stack;
+    return Promise.reject(error);
   }
   let client: RuntimeApiClient;
   try {
@@ -67,16 +76,21 @@ async function main(): Promise<void> {
     logger.logError(label, error);
     const exit = () => process.exit(code);
     const current = phase;
-    if (current.name === 'init') client.postInitError(formatError(error, config.flavour)).then(exit, exit);
-    else if (current.name === 'invoke')
-      client.postError(current.requestId, formatError(error, config.flavour), formatXRayCause(error)).then(exit, exit);
+    // In 3.x's shapes on every Node version (4.x posts nothing at all).
+    if (current.name === 'init') client.postInitError(formatError(error, 3)).then(exit, exit);
+    else if (current.name === 'invoke') client.postError(current.requestId, formatError(error, 3), formatXRayCause(error)).then(exit, exit);
     else if (current.name === 'post') current.done.then(exit, exit);
     else exit();
   };
-  process.on('uncaughtException', (error) => fatal('Uncaught Exception', error, EXIT_UNCAUGHT));
-  process.on('unhandledRejection', (reason, promise) =>
-    fatal('Unhandled Promise Rejection', unhandledRejection(reason, promise, config.flavour === 4), EXIT_UNHANDLED_REJECTION),
-  );
+  const catchUncaught = () => {
+    process.on('uncaughtException', (error) => fatal('Uncaught Exception', error, EXIT_UNCAUGHT));
+    process.on('unhandledRejection', (reason, promise) =>
+      fatal('Unhandled Promise Rejection', unhandledRejection(reason, promise, false), EXIT_UNHANDLED_REJECTION),
+    );
+  };
+  // 3.x listens from the start, so one thrown while the function initialises is an init error.
+  // 4.x does not listen at all: during init Node reports it and exits 1, as here.
+  if (config.flavour === 3) catchUncaught();
 
   let handler: UserHandler;
   try {
@@ -84,6 +98,10 @@ async function main(): Promise<void> {
   } catch (error) {
     return initFailed(config, client, logger, error, () => (exiting = true));
   }
+  if (config.flavour === 4) catchUncaught();
+  // 3.x asks for the first invocation a turn later: a rejection the module left unhandled is
+  // still reported as an init error.
+  else await new Promise<void>((resolve) => setImmediate(resolve));
 
   // Results whose post failed after retries, kept by request id: if the Runtime API hands the
   // same invocation out again, the kept result is posted instead of running the handler twice.
@@ -92,6 +110,9 @@ async function main(): Promise<void> {
 
   const handle = async (inv: Invocation): Promise<Outcome> => {
     const p = parseInvocation(inv);
+    // The tenant id goes into the InvokeStore and so into JSON log records, as on the managed
+    // runtime (aws-lambda-ric 4.0.2 itself leaves it out of both: a documented difference).
+    // 3.x logs it from its own global.
     store.run(InvokeStore.contextFor(p.requestId, p.traceId, p.tenantId), () => undefined);
     if (config.flavour === 3) {
       g[REQUEST_ID_SYMBOL] = p.requestId;

@@ -19,11 +19,31 @@ export type ErrorType =
   | 'Runtime.MalformedEvent'
   | 'Runtime.PlatformError';
 
+// The official error classes' own names, [3.x, 4.x]. They are observable: a JSON log record's
+// errorType is the error's constructor.name, and Node's report of an error that ends the process
+// starts with it (`ImportModuleError [Runtime.ImportModuleError]: ...`).
+const CLASS_NAMES: Record<ErrorType, readonly [string, string]> = {
+  'Runtime.MalformedHandlerName': ['MalformedHandlerName', 'MalformedHandlerNameError'],
+  'Runtime.ImportModuleError': ['ImportModuleError', 'ImportModuleError'],
+  'Runtime.HandlerNotFound': ['HandlerNotFound', 'HandlerNotFoundError'],
+  'Runtime.UserCodeSyntaxError': ['UserCodeSyntaxError', 'UserCodeSyntaxError'],
+  'Runtime.MalformedStreamingHandler': ['MalformedStreamingHandler', 'MalformedStreamingHandler'],
+  'Runtime.InvalidStreamingOperation': ['InvalidStreamingOperation', 'InvalidStreamingOperation'],
+  'Runtime.JSONStringifyError': ['JSONStringifyError', 'JSONStringifyError'],
+  'Runtime.CallbackHandlerDeprecated': ['CallbackHandlerDeprecatedError', 'CallbackHandlerDeprecatedError'],
+  'Runtime.UnhandledPromiseRejection': ['UnhandledPromiseRejection', 'UnhandledPromiseRejection'],
+  'Runtime.HandlerPromiseNeverSettled': ['HandlerPromiseNeverSettledError', 'HandlerPromiseNeverSettledError'],
+  'Runtime.MalformedEvent': ['MalformedEventError', 'MalformedEventError'],
+  'Runtime.PlatformError': ['PlatformError', 'PlatformError'],
+};
+
 export class RuntimeError extends Error {
   declare readonly errorType: ErrorType;
 
   constructor(errorType: ErrorType, message: string, ownName: boolean) {
     super(message);
+    // An instance of a subclass named as the official class is (the bundle minifies class names).
+    Object.setPrototypeOf(this, officialClass(CLASS_NAMES[errorType][ownName ? 1 : 0]).prototype);
     Object.defineProperty(this, 'errorType', { value: errorType, enumerable: false });
     if (ownName) {
       this.name = errorType;
@@ -31,6 +51,17 @@ export class RuntimeError extends Error {
       Object.defineProperty(this, 'name', { value: errorType, enumerable: false, writable: true, configurable: true });
     }
   }
+}
+
+const officialClasses = new Map<string, typeof RuntimeError>();
+function officialClass(name: string): typeof RuntimeError {
+  let cls = officialClasses.get(name);
+  if (!cls) {
+    cls = class extends RuntimeError {};
+    Object.defineProperty(cls, 'name', { value: name });
+    officialClasses.set(name, cls);
+  }
+  return cls;
 }
 
 /** An error from the user's code wrapped the way the official runtime wraps it: message is String(original). */

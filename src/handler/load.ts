@@ -23,7 +23,8 @@ export async function loadModule(appRoot: string, name: HandlerName, flavour: Fl
   try {
     return flavour === 4 ? await loadV4(appRoot, name) : await loadV3(appRoot, name);
   } catch (err) {
-    if (err instanceof SyntaxError) throw wrapUserError('Runtime.UserCodeSyntaxError', err, flavour === 4, true);
+    // 4.x keeps the SyntaxError's stack (with the source excerpt); 3.x's has its own.
+    if (err instanceof SyntaxError) throw wrapUserError('Runtime.UserCodeSyntaxError', err, flavour === 4, flavour === 4);
     if ((err as { code?: unknown })?.code === 'MODULE_NOT_FOUND') throw wrapUserError('Runtime.ImportModuleError', err, flavour === 4, false);
     throw err;
   }

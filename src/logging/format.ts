@@ -59,7 +59,9 @@ export function formatJson(
     }
   }
   result.message = format(message, ...params);
-  for (const param of params) {
+  // The first Error among the arguments gives errorType and friends: 4.x looks among the params
+  // only, 3.x at the message too.
+  for (const param of flavour === 4 ? params : [message, ...params]) {
     if (param instanceof Error) {
       result.errorType = param?.constructor?.name ?? 'UnknownError';
       result.errorMessage = param.message;

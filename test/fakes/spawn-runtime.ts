@@ -20,6 +20,8 @@ export interface SpawnOptions {
   taskRoot: string;
   handler: string;
   env?: Record<string, string | undefined>;
+  /** File descriptors handed to the child as fd 3, 4, ... (e.g. a telemetry log file). */
+  extraFds?: number[];
 }
 
 export interface RunningRuntime {
@@ -78,7 +80,7 @@ export function spawnRuntime(o: SpawnOptions): RunningRuntime {
     cmd = nodeBinary(node);
     args = ['--expose-gc', '--max-http-header-size', '81920', entry];
   }
-  const proc = spawn(cmd, args, { cwd: o.taskRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(cmd, args, { cwd: o.taskRoot, env, stdio: ['ignore', 'pipe', 'pipe', ...(o.extraFds ?? [])] });
   let out = '';
   let err = '';
   proc.stdout?.setEncoding('utf8').on('data', (d: string) => (out += d));
