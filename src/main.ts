@@ -96,7 +96,10 @@ async function main(): Promise<void> {
   try {
     handler = await loadHandler(config);
   } catch (error) {
-    return initFailed(config, client, logger, error, () => (exiting = true));
+    // An uncaught error may have reported init's failure already (3.x listens during init).
+    if (exiting) return new Promise<never>(() => {});
+    exiting = true;
+    return initFailed(config, client, logger, error);
   }
   if (config.flavour === 4) catchUncaught();
   // 3.x asks for the first invocation a turn later: a rejection the module left unhandled is
@@ -165,8 +168,7 @@ async function main(): Promise<void> {
   await runLoop({ next, handle, post });
 }
 
-async function initFailed(config: RuntimeConfig, client: RuntimeApiClient, logger: Logger, error: unknown, markExiting: () => void): Promise<void> {
-  markExiting();
+async function initFailed(config: RuntimeConfig, client: RuntimeApiClient, logger: Logger, error: unknown): Promise<void> {
   if (config.flavour === 3) {
     // 3.x: the failed load surfaces as an uncaught exception.
     logger.logError('Uncaught Exception', error);

@@ -46,12 +46,13 @@ describe.each(NODE_MAJORS)('node %i: context', (node) => {
     const { deadlineSeen: lnDeadline, ...lnSeen } = seen(ln, requestId);
     const { deadlineSeen: ricDeadline, ...ricSeen } = seen(ric, requestId);
     const tenant = INVOKES.find((i) => i.requestId === requestId)?.tenantId;
-    if (node === 24 && tenant && lnSeen.invokeStore) {
+    const lnStore = lnSeen.invokeStore as { tenantId: string | null } | undefined;
+    if (node === 24 && tenant && lnStore) {
       // Documented difference (RUNTIME-DECISIONS.md): the tenant id reaches the InvokeStore too;
       // aws-lambda-ric 4.0.2 stores only the request and trace ids.
-      expect(lnSeen.invokeStore.tenantId).toBe(tenant);
-      expect(ricSeen.invokeStore.tenantId).toBeNull();
-      lnSeen.invokeStore.tenantId = null;
+      expect(lnStore.tenantId).toBe(tenant);
+      expect((ricSeen.invokeStore as { tenantId: string | null }).tenantId).toBeNull();
+      lnStore.tenantId = null;
     }
     expect(lnSeen).toEqual(ricSeen);
     // getRemainingTimeInMillis() counts down to the deadline header: now + remaining is the deadline.

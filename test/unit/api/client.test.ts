@@ -199,6 +199,7 @@ describe('RuntimeApiClient against the recording fake', () => {
     let connections = 0;
     const server = createServer((socket) => {
       connections++;
+      socket.on('error', () => {});
       socket.once('data', (d) => {
         const head = d.toString('latin1');
         if (head.startsWith('GET ')) socket.end('HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: r-close\r\nConnection: close\r\n\r\n{"until":"close"}');
