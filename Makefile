@@ -64,7 +64,8 @@ example: stage rie
 	node scripts/example.mjs $(call STAGE,$(ARCH),$(NODE_MAJOR))
 
 # Everything the tests need: both Node versions staged for the host arch, the RIE, the deps.
-test-prereqs: deps build rie $(call STAGE,$(HOST_ARCH),24)/.staged $(call STAGE,$(HOST_ARCH),22)/.staged docker-prereqs examples-prereqs
+test-prereqs: deps build rie $(call STAGE,$(HOST_ARCH),24)/.staged $(call STAGE,$(HOST_ARCH),22)/.staged docker-prereqs examples-prereqs \
+		$(if $(filter x86_64,$(HOST_ARCH)),docker-prereqs-arm64)
 test: test-prereqs
 	node scripts/run-tests.mjs
 
@@ -106,10 +107,11 @@ docker-prereqs: deps build testkit $(TOOLCHAIN)/rie/aws-lambda-rie-$(HOST_ARCH) 
 	  python3 image/build.py base --arch $(HOST_ARCH) && python3 image/build.py node --arch $(HOST_ARCH) --node-major 24; \
 	else case "$${CI:-}" in true|1) exit 1 ;; esac; echo "docker-prereqs: no Docker engine; the Docker tests will skip"; fi
 
-# Optional, on an x86_64 machine: what test/docker's arm64 cases need (they run under qemu, so
-# binfmt_misc must have qemu-aarch64 registered with flag F: apt-get install qemu-user-static).
+# On an x86_64 machine: what test/docker's arm64 cases need. They run under qemu, registered with
+# binfmt_misc (flag F) by scripts/setup-arm64-emulation.sh.
 docker-prereqs-arm64: build $(TOOLCHAIN)/rie/aws-lambda-rie-arm64 build/layer/lambda-node-node24-arm64.zip
 	@scripts/docker-up.sh
+	@scripts/setup-arm64-emulation.sh
 	python3 image/build.py base --arch arm64
 
 # ---- Examples: the README's attach-the-layer snippets, run by test/examples ----------------------
