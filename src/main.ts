@@ -16,21 +16,27 @@ import { createLogger, patchConsole, type LogContext, type Logger } from './logg
 import { InvokeStore } from './invoke/store.ts';
 import { setupGlobals } from './globals.ts';
 import { loadHandler } from './handler/init.ts';
-import type { UserHandler } from './handler/resolve.ts';
+import type { LoadedHandler } from './handler/init.ts';
 import { parseInvocation } from './invoke/invocation.ts';
-import { buildContext } from './invoke/context.ts';
+import { buildContext, buildStreamingContext } from './invoke/context.ts';
 import { invokeBuffered } from './invoke/buffered.ts';
 import { invokeWithCallback } from './invoke/callback.ts';
 import { failure, type Outcome } from './invoke/outcome.ts';
 import { deliver } from './invoke/deliver.ts';
 import { runLoop } from './invoke/loop.ts';
+import { deliverStreamed, emptyLoop, invokeStreaming } from './invoke/streaming.ts';
+import { ResponseStream } from './stream/response-stream.ts';
 
 const EXIT_UNCAUGHT = 129;
 const EXIT_UNHANDLED_REJECTION = 128;
 const REQUEST_ID_SYMBOL = Symbol.for('aws.lambda.runtime.requestId');
 const TENANT_ID_SYMBOL = Symbol.for('aws.lambda.runtime.tenantId');
 
-type Phase = { name: 'init' } | { name: 'idle' } | { name: 'invoke'; requestId: string } | { name: 'post'; done: Promise<unknown> };
+type Phase =
+  | { name: 'init' }
+  | { name: 'idle' }
+  | { name: 'invoke'; requestId: string; stream: ResponseStream | undefined }
+  | { name: 'post'; done: Promise<unknown> };
 
 function logContext(config: RuntimeConfig, store: InvokeStore): LogContext {
   if (config.flavour === 4) return { requestId: () => store.getRequestId(), tenantId: () => store.getTenantId() };
@@ -78,6 +84,8 @@ async function main(): Promise<void> {
     const current = phase;
     // In 3.x's shapes on every Node version (4.x posts nothing at all).
     if (current.name === 'init') client.postInitError(formatError(error, 3)).then(exit, exit);
+    // A streaming invocation holds the connection with its body: the error goes in its trailers.
+    else if (current.name === 'invoke' && current.stream) current.stream.fail(error).then(exit, exit);
     else if (current.name === 'invoke') client.postError(current.requestId, formatError(error, 3), formatXRayCause(error)).then(exit, exit);
     else if (current.name === 'post') current.done.then(exit, exit);
     else exit();
@@ -92,9 +100,9 @@ async function main(): Promise<void> {
   // 4.x does not listen at all: during init Node reports it and exits 1, as here.
   if (config.flavour === 3) catchUncaught();
 
-  let handler: UserHandler;
+  let loaded: LoadedHandler;
   try {
-    handler = await loadHandler(config);
+    loaded = await loadHandler(config);
   } catch (error) {
     // An uncaught error may have reported init's failure already (3.x listens during init).
     if (exiting) return new Promise<never>(() => {});
@@ -111,7 +119,12 @@ async function main(): Promise<void> {
   const kept = new Map<string, Outcome>();
   const g = globalThis as Record<symbol, string | undefined>;
 
-  const handle = async (inv: Invocation): Promise<Outcome> => {
+  const { handler, streaming, highWaterMark } = loaded;
+  // 3.x: after a streamed invocation the next one waits for the event loop to empty, unless the
+  // handler set context.callbackWaitsForEmptyEventLoop to false.
+  let waitForEmptyLoop = false;
+
+  const handle = async (inv: Invocation, stream?: ResponseStream): Promise<Outcome> => {
     const p = parseInvocation(inv);
     // The tenant id goes into the InvokeStore and so into JSON log records, as on the managed
     // runtime (aws-lambda-ric 4.0.2 itself leaves it out of both: a documented difference).
@@ -123,7 +136,7 @@ async function main(): Promise<void> {
     }
     if (p.traceId) process.env._X_AMZN_TRACE_ID = p.traceId;
     else delete process.env._X_AMZN_TRACE_ID;
-    phase = { name: 'invoke', requestId: p.requestId };
+    phase = { name: 'invoke', requestId: p.requestId, stream };
     for (const warning of p.warnings) logger.log(LEVELS.WARN, warning);
 
     const keptOutcome = kept.get(p.requestId);
@@ -134,12 +147,26 @@ async function main(): Promise<void> {
     if (p.eventError) {
       return failure(new RuntimeError('Runtime.MalformedEvent', `The invocation event is not valid JSON: ${p.eventError.message}`, true));
     }
+    if (stream) {
+      waitForEmptyLoop = config.flavour === 3;
+      const context =
+        config.flavour === 4
+          ? buildContext(p, config)
+          : buildStreamingContext(p, config, {
+              getWait: () => waitForEmptyLoop,
+              setWait: (v) => {
+                waitForEmptyLoop = v;
+              },
+            });
+      return invokeStreaming(handler, p.event, stream, context, config.flavour);
+    }
     return config.flavour === 4 ? invokeBuffered(handler, p.event, buildContext(p, config)) : invokeWithCallback(handler, p, config);
   };
 
   const never = new Promise<never>(() => {});
-  const post = async (inv: Invocation, outcome: Outcome): Promise<void> => {
+  const post = async (inv: Invocation, outcome: Outcome, stream?: ResponseStream): Promise<void> => {
     if (exiting) return never;
+    if (stream) return postStreamed(inv, outcome, stream);
     const done = deliver(client, logger, config.flavour, inv.requestId, outcome);
     phase = { name: 'post', done };
     try {
@@ -153,6 +180,20 @@ async function main(): Promise<void> {
     }
   };
 
+  // A streamed response cannot be kept and posted again: its body has gone out already.
+  const postStreamed = async (inv: Invocation, outcome: Outcome, stream: ResponseStream): Promise<void> => {
+    const done = deliverStreamed(stream, logger, outcome);
+    phase = { name: 'post', done };
+    try {
+      await done;
+    } catch (err) {
+      logger.log(LEVELS.ERROR, `lambda-node: the response stream of ${inv.requestId} was not delivered (${err instanceof Error ? err.message : String(err)}).`);
+    }
+    if (waitForEmptyLoop) await emptyLoop();
+  };
+  // Opened before the handler runs; its head goes out at the first write (or end).
+  const open = (inv: Invocation) => new ResponseStream((contentType) => client.streamResponse(inv.requestId, contentType), config.flavour, highWaterMark);
+
   const next = async (): Promise<Invocation> => {
     if (exiting) return never;
     phase = { name: 'idle' };
@@ -165,7 +206,7 @@ async function main(): Promise<void> {
     }
   };
 
-  await runLoop({ next, handle, post });
+  await runLoop({ next, open: streaming ? open : undefined, handle, post });
 }
 
 async function initFailed(config: RuntimeConfig, client: RuntimeApiClient, logger: Logger, error: unknown): Promise<void> {

@@ -4,6 +4,7 @@
 //  - a posted result answered 5xx/429 or reset: the same post is retried, 3 tries in all.
 //  - 4xx on a post (400, 403, 413): not retried; the answer goes back to the caller to log.
 import { Http1Connection, type ApiResponse } from './http1.ts';
+import type { ResponseSink } from '../stream/response-stream.ts';
 import * as requests from './requests.ts';
 import { REQUEST_ID } from './headers.ts';
 import { RuntimeApiError } from '../errors/runtime-errors.ts';
@@ -83,6 +84,23 @@ export class RuntimeApiClient {
 
   postResponse(requestId: string, body: string | Buffer): Promise<PostOutcome> {
     return this.post(requests.postResponse(requestId, body));
+  }
+
+  /**
+   * Opens the streamed response of an invocation (its head is sent at once, so call this at the
+   * first write). A streamed post cannot be retried: a failure reaches the caller of end().
+   */
+  streamResponse(requestId: string, contentType: string): ResponseSink {
+    const req = requests.postStreamingResponse(requestId, contentType);
+    const upload = this.conn.upload(req);
+    return {
+      write: (chunk, done) => upload.write(chunk, done),
+      end: async (trailers) => {
+        const res = await upload.end(trailers);
+        if (res.status >= 200 && res.status < 300) return { accepted: true };
+        return { accepted: false, status: res.status, body: res.body.toString('utf8') };
+      },
+    };
   }
 
   postError(requestId: string, error: ErrorResponse, xrayCause: string): Promise<PostOutcome> {

@@ -11,3 +11,5 @@ export const ERROR_TYPE = 'Lambda-Runtime-Function-Error-Type';
 export const ERROR_BODY = 'Lambda-Runtime-Function-Error-Body';
 export const XRAY_ERROR_CAUSE = 'Lambda-Runtime-Function-XRay-Error-Cause';
 export const RESPONSE_MODE = 'Lambda-Runtime-Function-Response-Mode';
+export const TRAILER = 'Trailer';
+export const TRANSFER_ENCODING = 'Transfer-Encoding';

@@ -57,9 +57,38 @@ export class Http1Connection {
     return socket;
   }
 
+  /**
+   * A POST whose body the caller writes chunk by chunk (Transfer-Encoding: chunked) and ends with
+   * trailers. It holds the connection until the Runtime API answers. The socket stays unref'd
+   * while the body is being written, so an invocation whose code left nothing pending (and never
+   * ends its stream) still lets the event loop empty; it is ref'd once the body has ended.
+   */
+  upload(req: ApiRequest): ChunkedUpload {
+    let ready!: (socket: Socket) => void;
+    const opened = new Promise<Socket>((resolve) => (ready = resolve));
+    const run = this.inFlight.then(
+      () => this.exchange(req, ready, false),
+      () => this.exchange(req, ready, false),
+    );
+    this.inFlight = run.catch(() => undefined);
+    return new ChunkedUpload(opened, run);
+  }
+
   private send(req: ApiRequest): Promise<ApiResponse> {
+    return this.exchange(
+      req,
+      (socket) => {
+        if (req.body !== undefined && req.body.length > 0) socket.write(req.body);
+      },
+      true,
+    );
+  }
+
+  /** Writes the head, lets `body` write the rest, and resolves with the answer. */
+  private exchange(req: ApiRequest, body: (socket: Socket) => void, ref: boolean): Promise<ApiResponse> {
     const socket = this.open();
-    socket.ref();
+    if (ref) socket.ref();
+    else socket.unref();
     return new Promise<ApiResponse>((resolve, reject) => {
       const parser = new ResponseParser();
       const fail = (message: string) => {
@@ -105,18 +134,78 @@ export class Http1Connection {
       socket.on('error', onError);
       socket.on('close', onClose);
       socket.write(this.head(req));
-      if (req.body !== undefined && req.body.length > 0) socket.write(req.body);
+      body(socket);
     });
   }
 
   private head(req: ApiRequest): string {
     let head = `${req.method} ${req.path} HTTP/1.1\r\nHost: ${this.host}:${this.port}\r\nUser-Agent: ${this.userAgent}\r\n`;
     for (const name in req.headers) head += `${name}: ${req.headers[name]}\r\n`;
-    if (req.method === 'POST') {
+    if (req.method === 'POST' && !('Transfer-Encoding' in req.headers)) {
       const length = req.body === undefined ? 0 : typeof req.body === 'string' ? Buffer.byteLength(req.body) : req.body.length;
       head += `Content-Length: ${length}\r\n`;
     }
     return head + '\r\n';
+  }
+}
+
+/** The body of an upload: chunks written as the socket takes them (backpressure), then trailers. */
+export class ChunkedUpload {
+  private ended = false;
+
+  constructor(
+    private readonly opened: Promise<Socket>,
+    /** The Runtime API's answer (rejects if the connection fails first). */
+    readonly answer: Promise<ApiResponse>,
+  ) {
+    answer.catch(() => undefined); // observed through end()
+  }
+
+  /** One chunk; `done` runs once the socket has taken it (after 'drain' when it was full). */
+  write(chunk: Uint8Array, done: (err?: Error | null) => void): void {
+    if (chunk.length === 0) {
+      done(); // an empty chunk would end the body
+      return;
+    }
+    this.opened.then((socket) => {
+      if (socket.destroyed) {
+        done(new Error('the Runtime API connection closed during the response stream'));
+        return;
+      }
+      socket.cork();
+      socket.write(`${chunk.length.toString(16)}\r\n`);
+      socket.write(chunk);
+      const roomLeft = socket.write('\r\n');
+      socket.uncork();
+      if (roomLeft) {
+        done();
+        return;
+      }
+      const onDrain = () => {
+        socket.off('close', onClose);
+        done();
+      };
+      const onClose = () => {
+        socket.off('drain', onDrain);
+        done(new Error('the Runtime API connection closed during the response stream'));
+      };
+      socket.once('drain', onDrain);
+      socket.once('close', onClose);
+    }, done);
+  }
+
+  /** The last chunk and the trailers (once); resolves with the answer. */
+  end(trailers: Readonly<Record<string, string>> = {}): Promise<ApiResponse> {
+    if (!this.ended) {
+      this.ended = true;
+      void this.opened.then((socket) => {
+        let tail = '0\r\n';
+        for (const name in trailers) tail += `${name}: ${trailers[name]}\r\n`;
+        socket.ref();
+        socket.write(tail + '\r\n');
+      });
+    }
+    return this.answer;
   }
 }
 

@@ -1,5 +1,5 @@
 // Each Runtime API request as a plain value: built and tested without a socket.
-import { ERROR_TYPE, XRAY_ERROR_CAUSE } from './headers.ts';
+import { ERROR_BODY, ERROR_TYPE, RESPONSE_MODE, TRAILER, TRANSFER_ENCODING, XRAY_ERROR_CAUSE } from './headers.ts';
 import type { ErrorResponse } from '../errors/format.ts';
 
 export const API_VERSION = '2018-06-01';
@@ -29,6 +29,28 @@ export function postResponse(requestId: string, body: string | Buffer): ApiReque
     headers: { 'Content-Type': JSON_TYPE },
     body,
   };
+}
+
+/**
+ * The head of a streamed response: its body follows in chunks, and a failure mid-stream is
+ * reported in the trailers it announces (as aws-lambda-ric's createResponseStream posts it).
+ */
+export function postStreamingResponse(requestId: string, contentType: string): ApiRequest {
+  return {
+    method: 'POST',
+    path: `/${API_VERSION}/runtime/invocation/${encodeURIComponent(requestId)}/response`,
+    headers: {
+      [RESPONSE_MODE]: 'streaming',
+      [TRAILER]: `${ERROR_TYPE}, ${ERROR_BODY}`,
+      'Content-Type': headerValue(contentType),
+      [TRANSFER_ENCODING]: 'chunked',
+    },
+  };
+}
+
+/** The trailers of a response stream that failed: the error type, and the error body as base64 JSON. */
+export function streamErrorTrailers(error: ErrorResponse): Record<string, string> {
+  return { [ERROR_TYPE]: headerValue(String(error.errorType)), [ERROR_BODY]: Buffer.from(JSON.stringify(error)).toString('base64') };
 }
 
 export function postError(requestId: string, error: ErrorResponse, xrayCause: string): ApiRequest {

@@ -1,7 +1,7 @@
 // Init: from _HANDLER to the handler function, once. Every failure is a typed RuntimeError (or
 // the user's own error, thrown while their module loaded), reported on /init/error by main.
 import { RuntimeError } from '../errors/runtime-errors.ts';
-import { HANDLER_STREAMING, STREAM_RESPONSE } from '../stream/http-response-stream.ts';
+import { HANDLER_HIGHWATERMARK, HANDLER_STREAMING, STREAM_RESPONSE } from '../stream/http-response-stream.ts';
 import { parseHandler } from './parse.ts';
 import { installNodePathForEsm } from './locate.ts';
 import { loadModule } from './load.ts';
@@ -13,7 +13,15 @@ const CALLBACK_ERROR_NODEJS22 =
 const CALLBACK_ERROR_NODEJS24_ABOVE =
   'ERROR: AWS Lambda has removed support for callback-based function handlers starting with Node.js 24. You need to modify this function to use a supported handler signature to use Node.js 24 or later. For more information see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html.';
 
-export async function loadHandler(config: RuntimeConfig): Promise<UserHandler> {
+export interface LoadedHandler {
+  readonly handler: UserHandler;
+  /** Marked by awslambda.streamifyResponse. */
+  readonly streaming: boolean;
+  /** The response stream's highWaterMark given to streamifyResponse, if any. */
+  readonly highWaterMark: number | undefined;
+}
+
+export async function loadHandler(config: RuntimeConfig): Promise<LoadedHandler> {
   const ownName = config.flavour === 4;
   const name = parseHandler(config.handler, ownName);
   installNodePathForEsm(config.nodePath);
@@ -29,14 +37,6 @@ export async function loadHandler(config: RuntimeConfig): Promise<UserHandler> {
     const on22 = process.env.AWS_EXECUTION_ENV === 'AWS_Lambda_nodejs22.x';
     throw new RuntimeError('Runtime.CallbackHandlerDeprecated', on22 ? CALLBACK_ERROR_NODEJS22 : CALLBACK_ERROR_NODEJS24_ABOVE, ownName);
   }
-  if (streaming) {
-    // Response streaming (awslambda.streamifyResponse) lands in the next release; until then the
-    // function fails at init with a clear reason instead of answering wrongly.
-    throw new RuntimeError(
-      'Runtime.MalformedStreamingHandler',
-      'This version of lambda-node does not run response-streaming handlers (awslambda.streamifyResponse) yet.',
-      ownName,
-    );
-  }
-  return handler;
+  const hwm = Number((handler as unknown as Record<symbol, unknown>)[HANDLER_HIGHWATERMARK] || NaN);
+  return { handler, streaming, highWaterMark: Number.isNaN(hwm) ? undefined : hwm };
 }

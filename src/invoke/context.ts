@@ -32,15 +32,23 @@ export function buildContext(inv: ParsedInvocation, config: RuntimeConfig): Lamb
   } as LambdaContext;
 }
 
-export interface CallbackControls {
+export interface WaitControls {
   getWait(): boolean;
   setWait(value: boolean): void;
+}
+
+export interface CallbackControls extends WaitControls {
   succeed(result?: unknown): void;
   fail(error?: unknown): void;
   done(error?: unknown, result?: unknown): void;
 }
 
-export function buildCallbackContext(inv: ParsedInvocation, config: RuntimeConfig, c: CallbackControls): LambdaContext {
+/** 3.x's context for a streaming handler: the callback context without succeed, fail and done. */
+export function buildStreamingContext(inv: ParsedInvocation, config: RuntimeConfig, c: WaitControls): LambdaContext {
+  return buildCallbackContext(inv, config, c);
+}
+
+export function buildCallbackContext(inv: ParsedInvocation, config: RuntimeConfig, c: WaitControls | CallbackControls): LambdaContext {
   const e = config.env;
   return {
     get callbackWaitsForEmptyEventLoop() {
@@ -49,9 +57,7 @@ export function buildCallbackContext(inv: ParsedInvocation, config: RuntimeConfi
     set callbackWaitsForEmptyEventLoop(value: boolean) {
       c.setWait(value);
     },
-    succeed: c.succeed,
-    fail: c.fail,
-    done: c.done,
+    ...('succeed' in c ? { succeed: c.succeed, fail: c.fail, done: c.done } : {}),
     functionVersion: e.functionVersion,
     functionName: e.functionName,
     memoryLimitInMB: e.memoryLimitInMB,

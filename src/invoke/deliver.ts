@@ -14,6 +14,7 @@ export async function deliver(client: RuntimeApiClient, logger: Logger, flavour:
     if (!answer.accepted) reportRefused(logger, 'response', answer, Buffer.byteLength(outcome.body));
     return;
   }
+  if (outcome.kind === 'streamed') return; // a streaming function's outcome goes through its stream
   logger.logError('Invoke Error', outcome.error);
   const answer = await client.postError(requestId, formatError(outcome.error, flavour), formatXRayCause(outcome.error));
   if (!answer.accepted) reportRefused(logger, 'error', answer, undefined);

@@ -4,9 +4,12 @@ import type { Flavour } from '../errors/format.ts';
 
 export type Outcome =
   | { readonly kind: 'response'; readonly body: string }
-  | { readonly kind: 'error'; readonly error: unknown };
+  | { readonly kind: 'error'; readonly error: unknown }
+  /** A streaming handler finished its response stream (the body went out as it wrote it). */
+  | { readonly kind: 'streamed' };
 
 export const response = (body: string): Outcome => ({ kind: 'response', body });
+export const streamed: Outcome = { kind: 'streamed' };
 export const failure = (error: unknown): Outcome => ({ kind: 'error', error });
 
 /** JSON.stringify as the official runtime does it (undefined becomes null), with its error. */

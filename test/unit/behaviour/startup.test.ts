@@ -1,7 +1,7 @@
 // lambda-node's own contracts at start-up, where aws-lambda-ric crashes (README: differences).
 import { describe, expect, it } from 'vitest';
 import { NODE_MAJORS } from '../../fakes/spawn-runtime.ts';
-import { exitWithin, NEXT, parseLine, PREFIX, start } from './harness.ts';
+import { exitWithin, invoke, NEXT, parseLine, PREFIX, start } from './harness.ts';
 
 const hello = { 'index.js': `exports.handler = async (e, context) => ({ e, name: context.functionName, group: context.logGroupName, version: context.functionVersion });` };
 
@@ -36,18 +36,15 @@ describe.each(NODE_MAJORS)('node %i', (node) => {
     }
   });
 
-  it('a response-streaming handler fails at init with Runtime.MalformedStreamingHandler saying it is not supported yet', async () => {
+  it('a response-streaming handler is accepted at init and streams (no /init/error)', async () => {
     const s = await start({
       node,
       files: { 'index.mjs': `export const handler = awslambda.streamifyResponse(async (event, stream) => { stream.end('x'); });` },
     });
-    const init = await s.api.initError();
-    expect(init.path).toBe(`${PREFIX}/init/error`);
-    const body = JSON.parse(init.body.toString());
-    expect(body.errorType).toBe('Runtime.MalformedStreamingHandler');
-    expect(body.errorMessage).toContain('does not run response-streaming handlers (awslambda.streamifyResponse) yet');
-    await exitWithin(s.rt, 5000);
-    expect(s.requestsTo(NEXT)).toHaveLength(0);
+    const r = await invoke(s);
+    expect(r.kind).toBe('response');
+    expect(r.body.toString()).toBe('x');
+    expect(s.requestsTo(`${PREFIX}/init/error`)).toHaveLength(0);
   });
 });
 
