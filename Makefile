@@ -26,6 +26,7 @@ STAGE = build/stage/$(1)-node$(2)
 help:
 	@echo "make example   build the runtime and invoke an example function under the real RIE"
 	@echo "make test      run every test (unit, side by side with aws-lambda-ric, real RIE)"
+	@echo "make bench     lambda-node vs aws-lambda-ric side by side (QUICK=1 for a short run, NODE_MAJOR=22)"
 	@echo "make layer     the Lambda layer zip for provided.al2023 (ARCH=x86_64|arm64, NODE_MAJOR=24|22)"
 	@echo "variables: NODE_MAJOR=24|22 (runtime Node for example/stage), ARCH=x86_64|arm64"
 
@@ -123,3 +124,10 @@ $(TOOLCHAIN)/venv-examples/.installed: scripts/setup-examples.sh scripts/example
 # Everything test/examples needs: those tools, the x86_64 Node 24 layer zip the examples attach, and
 # for the SAM example the Docker engine and the stand-in public.ecr.aws/lambda/provided:al2023 image.
 examples-prereqs: deps $(TOOLCHAIN)/venv-examples/.installed build/layer/lambda-node-node24-x86_64.zip docker-prereqs
+
+# ---- Benchmark --------------------------------------------------------------------------------
+.PHONY: bench
+# lambda-node vs aws-lambda-ric on the same Node, interleaved (bench/README.md): prints the table and
+# writes bench/results/latest.{json,svg} (NODE_MAJOR=22: latest-node22; QUICK=1: quick-node<N>, CI-sized).
+bench: deps rie $(TOOLCHAIN)/node$(NODE_MAJOR)-$(HOST_NODE_ARCH)/bin/node $(call STAGE,$(HOST_ARCH),$(NODE_MAJOR))/.staged
+	node bench/run.mjs --node $(NODE_MAJOR) $(if $(QUICK),--quick)
