@@ -1,8 +1,20 @@
 // Node's 'beforeExit' fires when the event loop has nothing left to do. The runtime's connection
 // is unref'd while a handler runs, so this means: the user's code left nothing pending.
+import { RuntimeError } from '../errors/runtime-errors.ts';
+
 export function onEmptyLoop(fn: () => void): () => void {
   process.on('beforeExit', fn);
   return () => process.off('beforeExit', fn);
 }
 
 export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** What a handler's promise becomes when the event loop empties before it settles. */
+export function neverSettled(): RuntimeError {
+  return new RuntimeError(
+    'Runtime.HandlerPromiseNeverSettled',
+    "The handler's promise never settled, and nothing was left on the event loop that could settle it " +
+      '(a Promise that is never resolved, or a callback-style API whose callback is never called).',
+    true,
+  );
+}

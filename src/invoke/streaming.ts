@@ -2,7 +2,6 @@
 // context). The loop opens the stream; the body goes out as the handler writes it. The outcome is
 // `streamed` once the handler has settled and the stream has finished, else an error, which
 // deliverStreamed reports in the stream's trailers.
-import { RuntimeError } from '../errors/runtime-errors.ts';
 import type { Flavour } from '../errors/format.ts';
 import { LEVELS } from '../logging/format.ts';
 import type { Logger } from '../logging/console-patch.ts';
@@ -10,13 +9,9 @@ import type { ResponseStream } from '../stream/response-stream.ts';
 import type { UserHandler } from '../handler/resolve.ts';
 import type { LambdaContext } from '../types.ts';
 import { failure, streamed, type Outcome } from './outcome.ts';
-import { nextTurn, onEmptyLoop } from './empty-loop.ts';
+import { nextTurn, neverSettled, onEmptyLoop } from './empty-loop.ts';
 
 const NOT_FINISHED = 'Response stream is not finished.';
-const NEVER_SETTLED =
-  "The handler's promise never settled, and nothing was left on the event loop that could settle it " +
-  '(a Promise that is never resolved, or a callback-style API whose callback is never called).';
-
 const isPromise = (v: any): v is PromiseLike<unknown> => typeof v === 'object' && v !== null && typeof v.then === 'function';
 
 export async function invokeStreaming(handler: UserHandler, event: unknown, stream: ResponseStream, context: LambdaContext, flavour: Flavour): Promise<Outcome> {
@@ -28,7 +23,7 @@ export async function invokeStreaming(handler: UserHandler, event: unknown, stre
     // 4.x then logs an "Invoke Error" although the response streamed fine: a documented difference.)
     const result = isPromise(returned)
       ? await new Promise<unknown>((resolve, reject) => {
-          stopWatching = onEmptyLoop(() => reject(new RuntimeError('Runtime.HandlerPromiseNeverSettled', NEVER_SETTLED, true)));
+          stopWatching = onEmptyLoop(() => reject(neverSettled()));
           returned.then(resolve, reject);
         })
       : returned;
