@@ -39,6 +39,7 @@ toolchain: $(HOST_NODE) $(TOOLCHAIN)/node22-$(HOST_NODE_ARCH)/bin/node
 # npm runs on the fetched Node 24 (PATH above). aws-lambda-ric's install scripts build its native
 # client with cmake and g++: approved in package.json (allowScripts).
 node_modules/.installed: package.json package-lock.json $(HOST_NODE)
+	scripts/setup-machine.sh
 	npm ci --no-audit --no-fund
 	touch $@
 deps: node_modules/.installed
