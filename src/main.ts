@@ -15,6 +15,7 @@ import { stdoutSink, telemetrySink } from './logging/sink.ts';
 import { createLogger, patchConsole, type LogContext, type Logger } from './logging/console-patch.ts';
 import { InvokeStore } from './invoke/store.ts';
 import { setupGlobals } from './globals.ts';
+import { exposeGcLazily } from './gc.ts';
 import { loadHandler, type LoadedHandler } from './handler/init.ts';
 import { runLoop } from './invoke/loop.ts';
 import { createSteps, currentRequestId, currentTenantId, type RuntimeState } from './invoke/steps.ts';
@@ -29,6 +30,7 @@ function logContext(config: RuntimeConfig, store: InvokeStore): LogContext {
 
 async function main(): Promise<void> {
   const config = readConfig();
+  exposeGcLazily();
   const store = new InvokeStore();
   setupGlobals(config.globalAwsLambda, config.flavour === 4 ? store : undefined);
   const sink = config.telemetryFd !== undefined ? telemetrySink(config.telemetryFd) : stdoutSink;
