@@ -19,7 +19,8 @@ if [ "$got" != "$want" ]; then
   rm -f "$tgz"; exit 1
 fi
 rm -rf "$dest.tmp"; mkdir -p "$dest.tmp"
-tar xzf "$tgz" -C "$dest.tmp" --strip-components=1 package/bin/node package/LICENSE
+# -m: stamped now, not 1985 as packed, so make sees the toolchain newer than what it was made from.
+tar xzmf "$tgz" -C "$dest.tmp" --strip-components=1 package/bin/node package/LICENSE
 rm -rf "$dest"; mv "$dest.tmp" "$dest"
 # Run it only where it can run (an arm64 binary on x86_64 needs qemu).
 host=$(uname -m); case $host in aarch64|arm64) host=arm64 ;; *) host=x64 ;; esac
