@@ -14,6 +14,8 @@ export interface RuntimeConfig {
   readonly telemetryFd: number | undefined;
   readonly nodePath: readonly string[];
   readonly globalAwsLambda: boolean;
+  /** LAMBDA_NODE_DEBUG=code-cache: one stderr line per code cache, used or not. */
+  readonly debugCodeCache: boolean;
   readonly env: {
     readonly functionName: string | undefined;
     readonly functionVersion: string | undefined;
@@ -61,6 +63,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     telemetryFd,
     nodePath: env.NODE_PATH.split(':').filter(Boolean),
     globalAwsLambda: !(noGlobal === '1' || noGlobal === 'true'),
+    debugCodeCache: /(?:^|,)code-cache(?:,|$)/.test(env.LAMBDA_NODE_DEBUG ?? ''),
     env: Object.freeze({
       functionName: env.AWS_LAMBDA_FUNCTION_NAME,
       functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,

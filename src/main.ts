@@ -17,6 +17,7 @@ import { InvokeStore } from './invoke/store.ts';
 import { setupGlobals } from './globals.ts';
 import { exposeGcLazily } from './gc.ts';
 import { loadHandler, type LoadedHandler } from './handler/init.ts';
+import type { CacheReport } from './handler/built.ts';
 import { runLoop } from './invoke/loop.ts';
 import { createSteps, currentRequestId, currentTenantId, type RuntimeState } from './invoke/steps.ts';
 
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
 
   let loaded: LoadedHandler;
   try {
-    loaded = await loadHandler(config);
+    loaded = await loadHandler(config, (r) => reportCodeCache(config, logger, r));
   } catch (error) {
     // An uncaught error may have reported init's failure already (3.x listens during init).
     if (state.exiting) return new Promise<never>(() => {});
@@ -104,6 +105,14 @@ async function main(): Promise<void> {
     process.exit(1);
   };
   await runLoop(createSteps({ config, client, logger, store, loaded, state, onApiGone }));
+}
+
+/** A built function's code cache: used silently; one warning when it is there but cannot be used. */
+function reportCodeCache(config: RuntimeConfig, logger: Logger, r: CacheReport): void {
+  if (config.debugCodeCache) process.stderr.write(`lambda-node: code cache ${r.status}: ${r.file} (${r.detail})\n`);
+  if (r.status === 'hit') return;
+  const advice = r.status === 'rejected' ? '' : '; rebuild the function with lambda-node build';
+  logger.log(LEVELS.WARN, `lambda-node: the code cache for ${r.file} is not used (${r.status}: ${r.detail})${advice}`);
 }
 
 async function initFailed(config: RuntimeConfig, client: RuntimeApiClient, logger: Logger, error: unknown): Promise<void> {

@@ -5,6 +5,7 @@ import { HANDLER_HIGHWATERMARK, HANDLER_STREAMING, STREAM_RESPONSE } from '../st
 import { parseHandler } from './parse.ts';
 import { installNodePathForEsm } from './locate.ts';
 import { loadModule } from './load.ts';
+import type { OnCacheReport } from './built.ts';
 import { resolveHandler, type UserHandler } from './resolve.ts';
 import type { RuntimeConfig } from '../config.ts';
 
@@ -21,11 +22,11 @@ export interface LoadedHandler {
   readonly highWaterMark: number | undefined;
 }
 
-export async function loadHandler(config: RuntimeConfig): Promise<LoadedHandler> {
+export async function loadHandler(config: RuntimeConfig, onCache?: OnCacheReport): Promise<LoadedHandler> {
   const ownName = config.flavour === 4;
   const name = parseHandler(config.handler, ownName);
   installNodePathForEsm(config.nodePath);
-  const mod = await loadModule(config.taskRoot, name, config.flavour);
+  const mod = await loadModule(config.taskRoot, name, config.flavour, onCache);
   const handler = resolveHandler(mod, name, config.flavour);
 
   const marker = (handler as unknown as Record<symbol, unknown>)[HANDLER_STREAMING];

@@ -6,12 +6,14 @@
 //                  import() .js (type=module) and .mjs, require .cjs; else require Node-style.
 // A SyntaxError becomes Runtime.UserCodeSyntaxError, a missing CommonJS module
 // Runtime.ImportModuleError; anything else thrown while loading is passed on as it is.
+// A file built by `lambda-node build` is run from its code cache when it has a usable one (built.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { wrapUserError } from '../errors/runtime-errors.ts';
 import type { Flavour } from '../errors/format.ts';
 import type { HandlerName } from './parse.ts';
+import { loadBuilt, type OnCacheReport } from './built.ts';
 
 declare const __filename: string;
 const cjsRequire = createRequire(__filename);
@@ -19,7 +21,10 @@ const cjsRequire = createRequire(__filename);
 // Kept as a real dynamic import in the bundle (esbuild leaves non-literal import() alone).
 const importFile = (path: string): Promise<unknown> => import(path);
 
-export async function loadModule(appRoot: string, name: HandlerName, flavour: Flavour): Promise<unknown> {
+let onCache: OnCacheReport | undefined;
+
+export async function loadModule(appRoot: string, name: HandlerName, flavour: Flavour, report?: OnCacheReport): Promise<unknown> {
+  onCache = report;
   try {
     return flavour === 4 ? await loadV4(appRoot, name) : await loadV3(appRoot, name);
   } catch (err) {
@@ -34,7 +39,7 @@ async function loadV4(appRoot: string, name: HandlerName): Promise<unknown> {
   const base = resolve(appRoot, name.moduleRoot, name.moduleName);
   for (const ext of ['', '.js', '.mjs', '.cjs']) {
     if (existsSync(base + ext)) {
-      const mod = await importFile(base + ext);
+      const mod = await (loadBuilt(base + ext, 'import', onCache) ?? importFile(base + ext));
       if (mod) return mod;
     }
   }
@@ -44,17 +49,17 @@ async function loadV4(appRoot: string, name: HandlerName): Promise<unknown> {
 
 async function loadV3(appRoot: string, name: HandlerName): Promise<unknown> {
   const base = resolve(appRoot, name.moduleRoot, name.moduleName);
-  const requireIfExists = (path: string) => (existsSync(path) ? cjsRequire(path) : undefined);
-  const importIfExists = async (path: string) => (existsSync(path) ? await importFile(path) : undefined);
+  const requireIfExists = async (path: string) => (existsSync(path) ? await (loadBuilt(path, 'require', onCache) ?? cjsRequire(path)) : undefined);
+  const importIfExists = async (path: string) => (existsSync(path) ? await (loadBuilt(path, 'import', onCache) ?? importFile(path)) : undefined);
 
-  const extensionless = requireIfExists(base);
+  const extensionless = await requireIfExists(base);
   if (extensionless) return extensionless;
   const typeModule = existsSync(base + '.js') ? folderIsTypeModule(dirname(base + '.js')) : false;
   if (!typeModule) {
-    const loaded = requireIfExists(base + '.js');
+    const loaded = await requireIfExists(base + '.js');
     if (loaded) return loaded;
   }
-  const loaded = (typeModule && (await importIfExists(base + '.js'))) || (await importIfExists(base + '.mjs')) || requireIfExists(base + '.cjs');
+  const loaded = (typeModule && (await importIfExists(base + '.js'))) || (await importIfExists(base + '.mjs')) || (await requireIfExists(base + '.cjs'));
   if (loaded) return loaded;
   // 3.x passes the module root as given (relative to the working directory), not under appRoot.
   const resolved = cjsRequire.resolve(name.moduleName, { paths: [appRoot, name.moduleRoot] });
