@@ -44,7 +44,7 @@ node_modules/.installed: package.json package-lock.json $(HOST_NODE)
 	touch $@
 deps: node_modules/.installed
 
-dist/runtime.cjs: $(RUNTIME_SRC) scripts/build.mjs node_modules/.installed
+dist/runtime.cjs: $(RUNTIME_SRC) scripts/build.mjs layer/versions.env node_modules/.installed
 	node scripts/build.mjs
 build: dist/runtime.cjs
 

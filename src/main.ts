@@ -110,7 +110,7 @@ async function main(): Promise<void> {
 /** A built function's code cache: used silently; one warning when it is there but cannot be used. */
 function reportCodeCache(config: RuntimeConfig, logger: Logger, r: CacheReport): void {
   if (config.debugCodeCache) process.stderr.write(`lambda-node: code cache ${r.status}: ${r.file} (${r.detail})\n`);
-  if (r.status === 'hit') return;
+  if (r.status === 'hit' || r.status === 'skipped') return;
   const advice = r.status === 'rejected' ? '' : '; rebuild the function with lambda-node build';
   logger.log(LEVELS.WARN, `lambda-node: the code cache for ${r.file} is not used (${r.status}: ${r.detail})${advice}`);
 }

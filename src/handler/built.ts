@@ -11,7 +11,8 @@ import { CacheProblem, decodeCache, type CacheHeader } from '../code-cache/forma
 import { canHash } from '../code-cache/hash.ts';
 import { commonJsNamespace, compileUserScript, evaluateUserScript } from '../code-cache/script.ts';
 
-export type CacheStatus = 'hit' | 'rejected' | 'stale' | 'corrupt' | 'foreign';
+/** 'skipped': on purpose (source maps on), said only under LAMBDA_NODE_DEBUG. */
+export type CacheStatus = 'hit' | 'skipped' | 'rejected' | 'stale' | 'corrupt' | 'foreign';
 
 export interface CacheReport {
   readonly file: string;
@@ -34,6 +35,11 @@ export function loadBuilt(file: string, style: LoadStyle, report: OnCacheReport 
   try {
     bytes = readFileSync(builtCachePath(file));
   } catch {
+    return undefined;
+  }
+  if ((process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled) {
+    // Node maps stack traces only for code its own loaders compiled, not for vm scripts.
+    report?.({ file, status: 'skipped', detail: 'source maps are on (--enable-source-maps): Node loads the module itself so that its stack traces are mapped' });
     return undefined;
   }
   if (!canHash) {
