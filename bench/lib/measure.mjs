@@ -21,9 +21,9 @@ export function rssMb(pid) {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-function launch(runtime, major, fn, api) {
+function launch(runtime, major, fn, api, extraEnv) {
   const [cmd, args] = command(runtime, major);
-  const child = spawn(cmd, args, { cwd: functionDir(fn), env: lambdaEnv(major, fn, api), stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(cmd, args, { cwd: functionDir(fn, major), env: { ...lambdaEnv(major, fn, api), ...extraEnv }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d) => (stderr = (stderr + d).slice(-4000)));
   const exited = new Promise((resolve) => child.once('close', resolve));
@@ -35,8 +35,8 @@ async function stop(proc) {
   await proc.exited;
 }
 
-/** Spawn to first /next and to first /response, in ms. */
-export async function cold(runtime, major, fn) {
+/** Spawn to first /next and to first /response, in ms; stderr() is the runtime's, whole once this resolves. */
+export async function cold(runtime, major, fn, extraEnv = {}) {
   let t0 = 0;
   let firstNext = 0;
   let proc;
@@ -49,14 +49,14 @@ export async function cold(runtime, major, fn) {
       reply(nextReply('cold-1', EVENTS[fn]));
     },
     onResponse(_id, t) {
-      settle.resolve({ firstNext, firstResponse: t - t0 });
+      settle.resolve({ firstNext, firstResponse: t - t0, stderr: () => proc.stderr() });
     },
     onError(path, body) {
       settle.reject(new Error(`${runtime} ${fn}: ${path}: ${body}`));
     },
   });
   t0 = now();
-  proc = launch(runtime, major, fn, api.address);
+  proc = launch(runtime, major, fn, api.address, extraEnv);
   proc.exited.then((code) => settle.reject(new Error(`${runtime} ${fn} exited (${code}) before its first response:\n${proc.stderr()}`)));
   try {
     return await result;

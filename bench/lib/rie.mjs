@@ -76,7 +76,7 @@ export async function rieCold(runtime, major, fn) {
   const t0 = now();
   // detached: the RIE leads its own process group; it puts the runtime in another, killed below.
   const rie = spawn(rieBinary(), ['--runtime-interface-emulator-address', `127.0.0.1:${port}`, '--runtime-api-address', `127.0.0.1:${apiPort}`, cmd, ...args], {
-    cwd: functionDir(fn),
+    cwd: functionDir(fn, major),
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
     detached: true,

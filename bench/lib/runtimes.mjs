@@ -15,7 +15,10 @@ export const RUNTIMES = ['lambda-node', 'aws-lambda-ric'];
 
 export const nodeBinary = (major) => join(ROOT, '.toolchain', `node${major}-${NODE_ARCH}`, 'bin/node');
 export const stageDir = (major) => join(ROOT, 'build/stage', `${ARCH}-node${major}`);
-export const functionDir = (name) => join(ROOT, 'bench/functions', name);
+/** Workloads made by `lambda-node build` from another workload's function, before the run. */
+export const BUILT = { 'sdk-built': 'sdk' };
+export const functionDir = (name, major) =>
+  BUILT[name] ? join(ROOT, 'build/bench', `node${major}`, name) : join(ROOT, 'bench/functions', name);
 
 /** [command, args] for a runtime on Node `major`. */
 export function command(runtime, major) {
@@ -37,7 +40,7 @@ export function lambdaEnv(major, fn, api) {
     LANG: 'en_US.UTF-8',
     TZ: ':UTC',
     _HANDLER: 'index.handler',
-    LAMBDA_TASK_ROOT: functionDir(fn),
+    LAMBDA_TASK_ROOT: functionDir(fn, major),
     AWS_LAMBDA_FUNCTION_NAME: 'bench',
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(MEMORY_MB),
@@ -60,6 +63,7 @@ export function lambdaEnv(major, fn, api) {
 export const EVENTS = {
   hello: '{}',
   sdk: '{}',
+  'sdk-built': '{}',
   middy: JSON.stringify({
     version: '2.0',
     routeKey: 'POST /echo',
