@@ -48,6 +48,8 @@ function lambdaEnv(c: RunContext, home: string): Record<string, string> {
     AWS_SECRET_ACCESS_KEY: 'lambda-node-build',
     AWS_SESSION_TOKEN: 'lambda-node-build',
     NODE_PATH: `/opt/nodejs/node${c.nodeMajor}/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:${c.outDir}`,
+    // Another architecture's Node runs under qemu-user, which finds that architecture's libraries here.
+    ...(process.env.QEMU_LD_PREFIX ? { QEMU_LD_PREFIX: process.env.QEMU_LD_PREFIX } : {}),
     ...c.env,
   };
 }
