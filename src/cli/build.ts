@@ -37,7 +37,8 @@ export interface BuildOptions {
 }
 
 export interface HandlerReport {
-  readonly handler: string;
+  /** The handlers (_HANDLER values) in this module. */
+  readonly handlers: readonly string[];
   readonly entry: string;
   readonly output: string;
   readonly kind: 'cjs' | 'esm';
@@ -82,6 +83,7 @@ function prepareOut(o: BuildOptions): void {
   const dir = resolve(o.dir);
   if (out === dir || dir.startsWith(out + sep)) throw new BuildError(`--out ${o.out} would overwrite the function's own files`);
   if (existsSync(out)) {
+    if (!statSync(out).isDirectory()) throw new BuildError(`--out ${o.out} is not a directory`);
     const entries = readdirSync(out);
     if (entries.length && !existsSync(join(out, MARKER)) && !o.force) {
       throw new BuildError(`${o.out} is not empty and was not written by lambda-node build: pick another --out, or pass --force to replace it`);
@@ -122,7 +124,14 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export async function buildFunction(o: BuildOptions): Promise<BuildReport> {
   const dir = resolve(o.dir);
   const out = resolve(o.out);
-  const entries = o.handlers.map((h) => ({ handler: h, ...findEntry(dir, h) }));
+  // One bundle per module, however many handlers it exports.
+  const entries: (ReturnType<typeof findEntry> & { handlers: string[] })[] = [];
+  for (const handler of o.handlers) {
+    const found = findEntry(dir, handler);
+    const same = entries.find((e) => e.entry === found.entry);
+    if (same) same.handlers.push(handler);
+    else entries.push({ ...found, handlers: [handler] });
+  }
   prepareOut(o);
   const version = `v${pinnedVersion(o.nodeMajor)}`;
   const target = o.cache ? findTargetNode(o.nodeMajor, o.arch, o.nodeBinary) : { reason: '--no-cache' };
@@ -160,7 +169,7 @@ export async function buildFunction(o: BuildOptions): Promise<BuildReport> {
     let noCache = b.noCache ?? ('reason' in target ? target.reason : undefined);
     let loadMs: HandlerReport['loadMs'];
     if (!noCache && 'path' in target) {
-      const ctx: RunContext = { node: target.path, nodeMajor: o.nodeMajor, memoryMb: o.memoryMb, outDir: out, handler: h.handler, env: o.env };
+      const ctx: RunContext = { node: target.path, nodeMajor: o.nodeMajor, memoryMb: o.memoryMb, outDir: out, handler: h.handlers[0]!, env: o.env };
       const spec = {
         file,
         name: join('/var/task', relative(out, file)),
@@ -189,7 +198,7 @@ export async function buildFunction(o: BuildOptions): Promise<BuildReport> {
       }
     }
     reports.push({
-      handler: h.handler,
+      handlers: h.handlers,
       entry: relative(dir, h.entry),
       output: relative(out, file),
       kind: b.kind,
@@ -203,7 +212,7 @@ export async function buildFunction(o: BuildOptions): Promise<BuildReport> {
     });
   }
   const report: BuildReport = { out, node: version, arch: o.arch, handlers: reports };
-  write(join(out, MARKER), `${JSON.stringify({ tool: `lambda-node build ${packageVersion()}`, node: version, arch: o.arch, handlers: reports.map((r) => ({ handler: r.handler, entry: r.entry, output: r.output, kind: r.kind, cache: r.cache })) }, null, 2)}\n`);
+  write(join(out, MARKER), `${JSON.stringify({ tool: `lambda-node build ${packageVersion()}`, node: version, arch: o.arch, handlers: reports.map((r) => ({ handlers: r.handlers, entry: r.entry, output: r.output, kind: r.kind, cache: r.cache })) }, null, 2)}\n`);
   return report;
 }
 
@@ -212,7 +221,7 @@ const kb = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(2)} M
 export function formatReport(r: BuildReport): string {
   const lines = [`lambda-node build: ${r.out} (Node ${r.node}, ${r.arch})`];
   for (const h of r.handlers) {
-    lines.push(`  ${h.handler}: ${h.entry} -> ${h.output} (${h.kind === 'esm' ? 'ES module' : 'CommonJS'})`);
+    lines.push(`  ${h.handlers.join(', ')}: ${h.entry} -> ${h.output} (${h.kind === 'esm' ? 'ES module' : 'CommonJS'})`);
     lines.push(`    bundled ${h.inputs.files} file${h.inputs.files === 1 ? '' : 's'} (${kb(h.inputs.bytes)}) into one (${kb(h.bundleBytes)})`);
     if (h.cache) lines.push(`    code cache ${kb(h.cache.bytes)}, ${h.cache.made === 'init' ? 'made after running init' : 'every function compiled, nothing run'}`);
     else lines.push(`    no code cache: ${h.noCache}`);

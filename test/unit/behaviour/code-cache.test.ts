@@ -150,6 +150,20 @@ describe.each([24, 22] as NodeMajor[])('node %i', (node) => {
     }
   });
 
+  it('a dynamic import() left in the bundle resolves from the bundle, with no experimental warning in the logs', async () => {
+    const b = build(join(BUILD_FIXTURES, 'dynamic-import'), ['--node', String(node), '--memory', '1024', '--copy', 'plugin.mjs', '--no-measure']);
+    try {
+      expect(cacheHeader(join(b.out, '.lambda-node/index.mjs.cache')).dynamicImport).toBe(true);
+      const s = await start({ node, taskRoot: b.out, env: { LAMBDA_NODE_DEBUG: 'code-cache' } });
+      expect((await invoke(s, { n: 1 })).json).toEqual({ value: 'from the plugin', event: { n: 1 } });
+      expect((await invoke(s, { n: 2 })).json).toEqual({ value: 'from the plugin', event: { n: 2 } });
+      expect(s.rt.stderr()).toMatch(/^lambda-node: code cache hit: /m);
+      expect(s.rt.stdout() + s.rt.stderr()).not.toMatch(/ExperimentalWarning|USE_MAIN_CONTEXT_DEFAULT_LOADER/);
+    } finally {
+      b.remove();
+    }
+  });
+
   it('the cache header names the Node that made it and the module it belongs to', () => {
     expect(cacheHeader(join(built[`esm${node}`]!.out, '.lambda-node/index.js.cache'))).toMatchObject({ node: pinnedNode(node), arch: 'x64', kind: 'esm', made: 'init' });
     expect(cacheHeader(join(built[`cjs${node}`]!.out, '.lambda-node/index.js.cache'))).toMatchObject({

@@ -40,7 +40,7 @@ describe('lambda-node build', () => {
     expect(code.toString('latin1', 0, start).split('\n').length - 1).toBe(header.line);
     expect(code.toString()).toMatch(/^export \{ __lambda_node_e0 as "default", __lambda_node_e1 as "fails", __lambda_node_e2 as "handler" \};$/m);
     expect(b.stdout).toMatch(/index\.handler: index\.js -> index\.js \(ES module\)\n {4}bundled 3 files \([\d.]+ KB\) into one \([\d.]+ KB\)\n {4}code cache [\d.]+ KB, made after running init\n {4}module load in a fresh process \(median of 5\): [\d.]+ ms unbuilt -> [\d.]+ ms built/);
-    expect(JSON.parse(readFileSync(join(b.out, '.lambda-node/build.json'), 'utf8'))).toMatchObject({ node: pinnedNode(24), arch: 'x86_64', handlers: [{ handler: 'index.handler', entry: 'index.js', output: 'index.js', kind: 'esm' }] });
+    expect(JSON.parse(readFileSync(join(b.out, '.lambda-node/build.json'), 'utf8'))).toMatchObject({ node: pinnedNode(24), arch: 'x86_64', handlers: [{ handlers: ['index.handler'], entry: 'index.js', output: 'index.js', kind: 'esm' }] });
   });
 
   it.each([24, 22] as NodeMajor[])('CommonJS on Node %i: the names in the cache header are those Node\'s import() lists for the original, and import() of the bundle lists them too', (node) => {
@@ -68,6 +68,12 @@ describe('lambda-node build', () => {
       expect((await invoke(s, event)).json).toEqual(expected);
       expect(s.rt.stderr()).toMatch(/^lambda-node: code cache hit: /m);
     }
+  });
+
+  it('bundles a module once for all the handlers it exports', () => {
+    const b = keep(build(fixture('esm-tla'), ['--handler', 'index.handler', '--handler', 'index.fails', '--no-measure']));
+    expect(files(b.out)).toEqual(['.lambda-node/build.json', '.lambda-node/index.js.cache', 'index.js', 'package.json']);
+    expect(b.stdout).toContain('index.handler, index.fails: index.js -> index.js (ES module)');
   });
 
   it('is reproducible: the same inputs give the same bytes, cache included', () => {
