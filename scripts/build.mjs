@@ -4,7 +4,7 @@
 //   dist/make-cache.cjs  src/code-cache/make.ts: makes code caches (run by the Node that uses them)
 //   dist/cli.mjs         src/cli/main.ts: the lambda-node command (package.json "bin")
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const pinned = Object.fromEntries(
@@ -40,3 +40,4 @@ for (const options of outputs) {
   const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
   console.log(`${options.outfile}: ${bytes} bytes`);
 }
+chmodSync('dist/cli.mjs', 0o755);
