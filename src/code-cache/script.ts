@@ -32,13 +32,12 @@ export function userScriptText(source: Buffer, spec: UserSpec): { text: string; 
 }
 
 /**
- * `filename` names the script in stack traces. A cache records the name it was made under (V8 puts
- * the user's own back when it reads one), so caches are made under a fixed name: the same bytes
- * from any build directory.
+ * `file` names the script in stack traces (an ES module by its file: URL, as Node names one). A
+ * cache records the name it was made under (V8 puts the user's own back when it reads one), so
+ * caches are made under a fixed name: the same bytes from any build directory.
  */
 export function compileUserScript(file: string, source: Buffer, spec: UserSpec, cachedData?: Buffer): Script {
   const { text, lineOffset } = userScriptText(source, spec);
-  // Stack traces name an ES module by its URL, as Node does.
   const filename = spec.kind === 'esm' ? pathToFileURL(file).href : file;
   if (!spec.dynamicImport) return new Script(text, { filename, lineOffset, cachedData });
   // Code compiled through vm gets import() only from this option, which Node 22 and 24 mark
