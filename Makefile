@@ -127,8 +127,12 @@ $(TOOLCHAIN)/venv-examples/.installed: scripts/setup-examples.sh scripts/example
 examples-prereqs: deps $(TOOLCHAIN)/venv-examples/.installed build/layer/lambda-node-node24-x86_64.zip docker-prereqs
 
 # ---- Benchmark --------------------------------------------------------------------------------
-.PHONY: bench
+.PHONY: bench bench-techniques
 # lambda-node vs aws-lambda-ric on the same Node, interleaved (bench/README.md): prints the table and
 # writes bench/results/latest.{json,svg} (NODE_MAJOR=22: latest-node22; QUICK=1: quick-node<N>, CI-sized).
 bench: deps rie $(TOOLCHAIN)/node$(NODE_MAJOR)-$(HOST_NODE_ARCH)/bin/node $(call STAGE,$(HOST_ARCH),$(NODE_MAJOR))/.staged
 	node bench/run.mjs --node $(NODE_MAJOR) $(if $(QUICK),--quick)
+
+# Each cold-start technique's share, including the two that do not ship (bench/README.md).
+bench-techniques: deps $(TOOLCHAIN)/node$(NODE_MAJOR)-$(HOST_NODE_ARCH)/bin/node $(call STAGE,$(HOST_ARCH),$(NODE_MAJOR))/.staged
+	node bench/techniques/run.mjs --node $(NODE_MAJOR)
