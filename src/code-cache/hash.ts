@@ -52,6 +52,11 @@ export const canHash = typeof WebAssembly === 'object';
 const PAGE = 65536;
 let wasm: HashModule | undefined;
 
+/** Lets the WebAssembly memory go: it grows to the largest input hashed (a bundle: about a MB). */
+export function releaseHashMemory(): void {
+  wasm = undefined;
+}
+
 /** The hash of `bytes` as 16 hex digits. */
 export function hashBytes(bytes: Uint8Array): string {
   wasm ??= new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(MODULE, 'base64'))).exports as HashModule;

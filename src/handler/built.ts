@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CacheProblem, decodeCache, type CacheHeader } from '../code-cache/format.ts';
-import { canHash } from '../code-cache/hash.ts';
+import { canHash, releaseHashMemory } from '../code-cache/hash.ts';
 import { commonJsNamespace, compileUserScript, evaluateUserScript } from '../code-cache/script.ts';
 
 /** 'skipped': on purpose (source maps on), said only under LAMBDA_NODE_DEBUG. */
@@ -57,6 +57,8 @@ export function loadBuilt(file: string, style: LoadStyle, report: OnCacheReport 
     const status = err instanceof CacheProblem ? err.fault : 'corrupt';
     report?.({ file, status, detail: err instanceof Error ? err.message : String(err) });
     return undefined;
+  } finally {
+    releaseHashMemory();
   }
   if (compiled.cachedDataRejected) {
     // V8 compiled the source itself (its flags differ from the build's); the code runs the same.

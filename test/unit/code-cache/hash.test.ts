@@ -2,7 +2,7 @@
 // comment), written here in BigInt.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { hashBytes } from '../../../src/code-cache/hash.ts';
+import { hashBytes, releaseHashMemory } from '../../../src/code-cache/hash.ts';
 
 const M = (1n << 64n) - 1n;
 const K0 = 0xcbf29ce484222325n;
@@ -47,6 +47,14 @@ describe('hashBytes', () => {
     const swapped = Buffer.from(data);
     [swapped[10], swapped[20]] = [data[20]!, data[10]!];
     if (data[10] !== data[20]) expect(hashBytes(swapped)).not.toBe(base);
+  });
+
+  it('hashes the same after its memory is let go', () => {
+    const data = randomBytes(200_000);
+    const before = hashBytes(data);
+    releaseHashMemory();
+    expect(hashBytes(data)).toBe(before);
+    expect(before).toBe(reference(data));
   });
 
   it('hashes a view of a larger buffer by its own bytes', () => {
