@@ -7,8 +7,17 @@ export interface RuntimeConfig {
   readonly handler: string;
   readonly taskRoot: string;
   readonly nodeMajor: number;
-  /** Which official line is matched: 4 (aws-lambda-ric 4.x, managed nodejs24.x) from Node 24, else 3. */
+  /**
+   * Which official line is matched: 4 (aws-lambda-ric 4.x, managed nodejs24.x) from Node 24 and
+   * under Managed Instances on any Node (only 4.x has that mode), else 3.
+   */
   readonly flavour: Flavour;
+  /** Lambda Managed Instances: AWS_LAMBDA_MAX_CONCURRENCY is set (its value is the platform's). */
+  readonly managed: boolean;
+  /** AWS_LAMBDA_NODEJS_WORKER_COUNT, as given. */
+  readonly workerCount: string | undefined;
+  /** Managed Instances: the Unix socket that hands out the log file descriptor, if any. */
+  readonly logSocket: string | undefined;
   readonly logJson: boolean;
   readonly logLevel: Level;
   readonly telemetryFd: number | undefined;
@@ -38,7 +47,8 @@ export function managedNodePath(major: number): string {
  */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
   const nodeMajor = Number(process.versions.node.split('.')[0]);
-  const flavour: Flavour = nodeMajor >= 24 ? 4 : 3;
+  const managed = env.AWS_LAMBDA_MAX_CONCURRENCY !== undefined;
+  const flavour: Flavour = nodeMajor >= 24 || managed ? 4 : 3;
 
   if (!env.AWS_EXECUTION_ENV) env.AWS_EXECUTION_ENV = `AWS_Lambda_nodejs${nodeMajor}.x`;
   if (!env.NODE_PATH) env.NODE_PATH = managedNodePath(nodeMajor);
@@ -58,6 +68,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     taskRoot: env.LAMBDA_TASK_ROOT || process.cwd(),
     nodeMajor,
     flavour,
+    managed,
+    workerCount: env.AWS_LAMBDA_NODEJS_WORKER_COUNT,
+    logSocket: env._LAMBDA_TELEMETRY_LOG_FD_PROVIDER_SOCKET || undefined,
     logJson: env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON',
     logLevel: level && level in LEVELS ? LEVELS[level as keyof typeof LEVELS] : LEVELS.TRACE,
     telemetryFd,

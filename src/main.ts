@@ -6,6 +6,7 @@
 //                            at init: 3.x /init/error, exit 129 / 128; 4.x Node's own report,
 //                            exit 1; while idle: exit at once
 //   Runtime API gone      -> one clear line, exit 1
+// Under Managed Instances (AWS_LAMBDA_MAX_CONCURRENCY set) src/managed/ takes over after config.
 import { readConfig, type RuntimeConfig } from './config.ts';
 import { RuntimeApiClient } from './api/client.ts';
 import { RuntimeApiError, RuntimeError, unhandledRejection } from './errors/runtime-errors.ts';
@@ -31,9 +32,11 @@ function logContext(config: RuntimeConfig, store: InvokeStore): LogContext {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  exposeGcLazily();
+  // Not under Managed Instances: aws-lambda-ric 4.x drops --expose-gc from its worker threads.
+  if (!config.managed) exposeGcLazily();
   const store = new InvokeStore();
-  setupGlobals(config.globalAwsLambda, config.flavour === 4 ? store : undefined);
+  // Under Managed Instances each worker thread sets up its own (an AsyncLocalStorage store).
+  if (!config.managed) setupGlobals(config.globalAwsLambda, config.flavour === 4 ? store : undefined);
   const sink = config.telemetryFd !== undefined ? telemetrySink(config.telemetryFd) : stdoutSink;
   const logger = createLogger({ flavour: config.flavour, json: config.logJson, minLevel: config.logLevel, sink, context: logContext(config, store) });
   patchConsole(logger, config.logLevel);
@@ -50,12 +53,18 @@ async function main(): Promise<void> {
     void error.stack;
     return Promise.reject(error);
   }
+  const userAgent = `lambda-node/${config.version} (node ${process.version})`;
   let client: RuntimeApiClient;
   try {
-    client = new RuntimeApiClient(config.runtimeApi, `lambda-node/${config.version} (node ${process.version})`);
+    client = new RuntimeApiClient(config.runtimeApi, userAgent);
   } catch (err) {
     logger.log(LEVELS.FATAL, `lambda-node: ${(err as Error).message}`);
     process.exit(1);
+  }
+  // (The address is valid: the client above was made from it, and opened no connection.)
+  if (config.managed) {
+    const { runManaged } = await import('./managed/index.ts');
+    return runManaged(config, config.runtimeApi, userAgent);
   }
   // The connection exists before any user code runs, so tracers that patch sockets never see it.
   client.warm();

@@ -3,7 +3,10 @@
 //    then a RuntimeApiError (the runtime exits 1 with one clear line). Never spins.
 //  - a posted result answered 5xx/429 or reset: the same post is retried, 3 tries in all.
 //  - 4xx on a post (400, 403, 413): not retried; the answer goes back to the caller to log.
+// Managed Instances (MANAGED_RETRY) retries /next as aws-lambda-ric 4.x does there: 100 ms
+// doubling, each delay capped at 90 s, 19 retries (the last one past the 15-minute mark).
 import { Http1Connection, type ApiResponse } from './http1.ts';
+import { ConnectionPool, type ApiConnection } from './pool.ts';
 import type { ResponseSink } from '../stream/response-stream.ts';
 import * as requests from './requests.ts';
 import { REQUEST_ID } from './headers.ts';
@@ -21,11 +24,24 @@ export type PostOutcome = { readonly accepted: true } | { readonly accepted: fal
 
 export interface RetryPolicy {
   readonly firstDelayMs: number;
+  /** The longest single pause between two /next tries. */
+  readonly maxDelayMs: number;
+  /** /next: the total of the pauses, and the number of retries, whichever ends first. */
   readonly nextBudgetMs: number;
+  readonly nextRetries: number;
   readonly postTries: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { firstDelayMs: 100, nextBudgetMs: 5000, postTries: 3 };
+export const DEFAULT_RETRY: RetryPolicy = { firstDelayMs: 100, maxDelayMs: 5000, nextBudgetMs: 5000, nextRetries: Infinity, postTries: 3 };
+export const MANAGED_RETRY: RetryPolicy = { firstDelayMs: 100, maxDelayMs: 90_000, nextBudgetMs: Infinity, nextRetries: 19, postTries: 3 };
+
+export interface ClientOptions {
+  readonly retry?: RetryPolicy;
+  /** A connection per request in flight (Managed Instances), instead of one for all. */
+  readonly pool?: boolean;
+  /** Told of each /next failure that is retried, before the pause. */
+  readonly onNextRetry?: (err: RuntimeApiError, attempt: number, pauseMs: number) => void;
+}
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -37,15 +53,17 @@ export function parseEndpoint(endpoint: string): { host: string; port: number } 
 }
 
 export class RuntimeApiClient {
-  private readonly conn: Http1Connection;
+  private readonly conn: ApiConnection;
+  private readonly retry: RetryPolicy;
 
   constructor(
     endpoint: string,
     userAgent: string,
-    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+    private readonly options: ClientOptions = {},
   ) {
     const { host, port } = parseEndpoint(endpoint);
-    this.conn = new Http1Connection(host, port, userAgent);
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    this.conn = options.pool ? new ConnectionPool(host, port, userAgent) : new Http1Connection(host, port, userAgent);
   }
 
   warm(): void {
@@ -60,7 +78,7 @@ export class RuntimeApiClient {
     const req = requests.nextInvocation();
     let delay = this.retry.firstDelayMs;
     let waited = 0;
-    for (;;) {
+    for (let retries = 0; ; retries++) {
       let failure: RuntimeApiError;
       try {
         const res = await this.conn.request(req);
@@ -74,8 +92,9 @@ export class RuntimeApiClient {
         if (!(err instanceof RuntimeApiError)) throw err;
         failure = err;
       }
-      if (!failure.retryable || waited >= this.retry.nextBudgetMs) throw failure;
-      const pause = Math.min(delay, this.retry.nextBudgetMs - waited);
+      if (!failure.retryable || waited >= this.retry.nextBudgetMs || retries >= this.retry.nextRetries) throw failure;
+      const pause = Math.min(delay, this.retry.maxDelayMs, this.retry.nextBudgetMs - waited);
+      this.options.onNextRetry?.(failure, retries + 1, pause);
       await sleep(pause);
       waited += pause;
       delay *= 2;

@@ -17,6 +17,7 @@ export type ErrorType =
   | 'Runtime.UnhandledPromiseRejection'
   | 'Runtime.HandlerPromiseNeverSettled'
   | 'Runtime.MalformedEvent'
+  | 'Runtime.ExitError'
   | 'Runtime.PlatformError';
 
 // The official error classes' own names, [3.x, 4.x]. They are observable: a JSON log record's
@@ -34,6 +35,7 @@ const CLASS_NAMES: Record<ErrorType, readonly [string, string]> = {
   'Runtime.UnhandledPromiseRejection': ['UnhandledPromiseRejection', 'UnhandledPromiseRejection'],
   'Runtime.HandlerPromiseNeverSettled': ['HandlerPromiseNeverSettledError', 'HandlerPromiseNeverSettledError'],
   'Runtime.MalformedEvent': ['MalformedEventError', 'MalformedEventError'],
+  'Runtime.ExitError': ['ExitError', 'ExitError'],
   'Runtime.PlatformError': ['PlatformError', 'PlatformError'],
 };
 

@@ -1,10 +1,20 @@
 // Node's 'beforeExit' fires when the event loop has nothing left to do. The runtime's connection
 // is unref'd while a handler runs, so this means: the user's code left nothing pending.
+// One process listener serves every waiter: under Managed Instances many invocations wait at
+// once, and a listener each would trip Node's MaxListenersExceededWarning past ten.
 import { RuntimeError } from '../errors/runtime-errors.ts';
 
+const waiting = new Set<() => void>();
+const fire = () => {
+  for (const fn of [...waiting]) fn();
+};
+
 export function onEmptyLoop(fn: () => void): () => void {
-  process.on('beforeExit', fn);
-  return () => process.off('beforeExit', fn);
+  if (waiting.size === 0) process.on('beforeExit', fire);
+  waiting.add(fn);
+  return () => {
+    if (waiting.delete(fn) && waiting.size === 0) process.off('beforeExit', fire);
+  };
 }
 
 export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -22,6 +22,12 @@ export interface LoggerOptions {
   readonly minLevel: Level;
   readonly sink: LogSink;
   readonly context: LogContext;
+  /**
+   * The shape of logError: a JSON record of the error itself, or the text label and error JSON as
+   * its message. Defaults to `json`; Managed Instances write JSON records always but keep the
+   * shape AWS_LAMBDA_LOG_FORMAT asks for here, as aws-lambda-ric 4.x does.
+   */
+  readonly errorsJson?: boolean;
 }
 
 export function createLogger(o: LoggerOptions): Logger {
@@ -37,7 +43,7 @@ export function createLogger(o: LoggerOptions): Logger {
   return {
     log,
     // Through the (patched) global console.error, as the official runtime does.
-    logError: o.json
+    logError: (o.errorsJson ?? o.json)
       ? (_label, error) => console.error(intoError(error, o.flavour))
       : (label, error) => console.error(label, toFormatted(intoError(error, o.flavour), o.flavour)),
   };

@@ -18,6 +18,31 @@ export const stdoutSink: LogSink = {
   },
 };
 
+/**
+ * Managed Instances: one line per record written straight to a file descriptor (the one the
+ * platform's log socket handed over, else stdout), synchronously from whichever thread logs, as
+ * aws-lambda-ric 4.x does there.
+ */
+export function fdSink(fd: number): LogSink {
+  return {
+    write(_level, _now, record) {
+      writeAll(fd, Buffer.from(record.replace(/\n/g, '\r') + '\n'));
+    },
+  };
+}
+
+/** writeSync until all is written; a non-blocking descriptor that is full (EAGAIN) is retried. */
+function writeAll(fd: number, buf: Buffer): void {
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += writeSync(fd, buf, off);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+    }
+  }
+}
+
 export function telemetrySink(fd: number): LogSink {
   return {
     write(level, now, record, json) {
@@ -28,8 +53,7 @@ export function telemetrySink(fd: number): LogSink {
       frame.writeInt32BE(length, 4);
       frame.writeBigInt64BE(BigInt(now.valueOf()) * 1000n, 8);
       frame.write(message, 16, 'utf8');
-      let off = 0;
-      while (off < frame.length) off += writeSync(fd, frame, off);
+      writeAll(fd, frame);
     },
   };
 }

@@ -76,7 +76,9 @@ export function spawnRuntime(o: SpawnOptions): RunningRuntime {
     // As the managed runtime's bootstrap does.
     env.NODE_PATH ??= `/opt/nodejs/node${node}/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task`;
     env.AWS_EXECUTION_ENV ??= `AWS_Lambda_nodejs${node}.x`;
-    const entry = node >= 24 ? join(ROOT, 'node_modules/aws-lambda-ric/index.mjs') : join(ROOT, 'test/fakes/ric3-main.mjs');
+    // Managed Instances exist in 4.x only: the managed nodejs22.x runs 4.x there too.
+    const ric4 = node >= 24 || env.AWS_LAMBDA_MAX_CONCURRENCY !== undefined;
+    const entry = ric4 ? join(ROOT, 'node_modules/aws-lambda-ric/index.mjs') : join(ROOT, 'test/fakes/ric3-main.mjs');
     cmd = nodeBinary(node);
     args = ['--expose-gc', '--max-http-header-size', '81920', entry];
   }

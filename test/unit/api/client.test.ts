@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type AddressInfo } from 'node:net';
-import { DEFAULT_RETRY, RuntimeApiClient, parseEndpoint, type RetryPolicy } from '../../../src/api/client.ts';
+import { DEFAULT_RETRY, MANAGED_RETRY, RuntimeApiClient, parseEndpoint, type RetryPolicy } from '../../../src/api/client.ts';
 import { RuntimeApiError } from '../../../src/errors/runtime-errors.ts';
 import { FakeRuntimeApi, type Fault } from '../../fakes/fake-runtime-api.ts';
 
 const NEXT = '/2018-06-01/runtime/invocation/next';
-const FAST: RetryPolicy = { firstDelayMs: 10, nextBudgetMs: 100, postTries: 3 };
+const FAST: RetryPolicy = { firstDelayMs: 10, maxDelayMs: 100, nextBudgetMs: 100, nextRetries: Infinity, postTries: 3 };
 
 describe('parseEndpoint', () => {
   it.each([
@@ -32,7 +32,10 @@ describe('parseEndpoint', () => {
 
 describe('the default retry policy', () => {
   it('is 100 ms doubling, 5 s in all for /next, 3 tries for a post', () => {
-    expect(DEFAULT_RETRY).toEqual({ firstDelayMs: 100, nextBudgetMs: 5000, postTries: 3 });
+    expect(DEFAULT_RETRY).toEqual({ firstDelayMs: 100, maxDelayMs: 5000, nextBudgetMs: 5000, nextRetries: Infinity, postTries: 3 });
+  });
+  it('under Managed Instances is aws-lambda-ric 4.x\'s there: 100 ms doubling, capped at 90 s, 19 retries', () => {
+    expect(MANAGED_RETRY).toEqual({ firstDelayMs: 100, maxDelayMs: 90_000, nextBudgetMs: Infinity, nextRetries: 19, postTries: 3 });
   });
 });
 
@@ -54,7 +57,7 @@ describe('RuntimeApiClient against the recording fake', () => {
 
   async function start(retry: RetryPolicy = FAST) {
     api = await FakeRuntimeApi.start();
-    client = new RuntimeApiClient(api.address, 'lambda-node/test (node vX)', retry);
+    client = new RuntimeApiClient(api.address, 'lambda-node/test (node vX)', { retry });
   }
 
   it('GET /next: request id, lower-case headers, raw body; the request carries Host and User-Agent', async () => {
@@ -147,7 +150,7 @@ describe('RuntimeApiClient against the recording fake', () => {
     await start();
     const address = api.address;
     await api.close();
-    client = new RuntimeApiClient(address, 'ua', FAST);
+    client = new RuntimeApiClient(address, 'ua', { retry: FAST });
     const t0 = Date.now();
     const err = (await client.nextInvocation().catch((e: unknown) => e)) as RuntimeApiError;
     expect(err).toBeInstanceOf(RuntimeApiError);
@@ -208,7 +211,7 @@ describe('RuntimeApiClient against the recording fake', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
-      client = new RuntimeApiClient(`127.0.0.1:${(server.address() as AddressInfo).port}`, 'ua', FAST);
+      client = new RuntimeApiClient(`127.0.0.1:${(server.address() as AddressInfo).port}`, 'ua', { retry: FAST });
       const inv = await client.nextInvocation();
       expect(inv.requestId).toBe('r-close');
       expect(inv.body.toString()).toBe('{"until":"close"}');
