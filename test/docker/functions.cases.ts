@@ -1,8 +1,9 @@
 // Functions packaged as zips, run as Lambda runs them on provided.al2023: the stand-in base image,
 // the lambda-node layer unpacked into /opt, the function at /var/task, the real RIE in front.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { startFunction, type LambdaContainerOptions, type StartedLambdaContainer } from '../../src/testkit/index.ts';
-import { ARCH, VERSIONS, arm64Emulated, describeDocker, fixture, greeterLayer, layerWithoutLibs, scratch } from './support.ts';
+import { ARCH, ROOT, VERSIONS, arm64Emulated, describeDocker, fixture, greeterLayer, layerWithoutLibs, scratch } from './support.ts';
 
 const ID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const TS = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z';
@@ -266,5 +267,43 @@ if (!arm64Emulated && process.env.CI && ARCH === 'x86_64') {
     expect(r.status).toBe(502);
     expect(r.error?.errorType).toBe('Runtime.ExitError');
     expect(r.logs).toContain('/opt/bin/node: error while loading shared libraries: libstdc++.so.6: cannot open shared object file: No such file or directory');
+  });
+});
+
+// Managed Instances under the real RIE: with AWS_LAMBDA_MAX_CONCURRENCY set, the RIE switches to
+// its multi-concurrency mode: it runs /opt/bootstrap itself (its command line is ignored) and
+// routes each invoke to a parked /next, answering 400 Runtime.Unavailable ("no idle runtimes")
+// when none is parked at that moment. Each worker thread keeps one /next parked, so up to
+// AWS_LAMBDA_NODEJS_WORKER_COUNT invokes sent at once all run at once. In this mode the RIE passes
+// the X-Ray header on but not X-Amz-Tenant-Id (its single-concurrency mode does): the tenant id
+// under Managed Instances is shown against the fake Runtime API.
+describeDocker('Managed Instances under the RIE, Node 24', { timeout: 60_000 }, () => {
+  const fn = functions(() => ({
+    managed: { dir: join(ROOT, 'examples/managed-instances'), handler: 'index.handler', env: { AWS_LAMBDA_MAX_CONCURRENCY: '8', AWS_LAMBDA_NODEJS_WORKER_COUNT: '4' } },
+  }));
+
+  it('the README example: invocations overlap, each with its own request id and trace id in the InvokeStore and its JSON log records', async () => {
+    // Every thread has parked its /next once it logged its load (and a moment more).
+    const deadline = Date.now() + 10_000;
+    while ((await fn.managed.logs()).filter((l) => l.includes('"message":"thread ')).length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 500));
+    const trace = (i: number) => `Root=1-00000000-00000000000000000000000${i}`;
+    const results = await Promise.all([0, 1, 2].map((i) => fn.managed.invoke({ orderId: i, delayMs: 500 }, { headers: { 'X-Amzn-Trace-Id': trace(i) } })));
+    const ids: string[] = [];
+    results.forEach((r, i) => {
+      expect(r.status, r.body).toBe(200);
+      expect(r.result).toMatchObject({ orderId: i, traceId: trace(i) });
+      ids.push((r.result as { requestId: string }).requestId);
+    });
+    const logs = await fn.managed.logs();
+    expect(logs.filter((l) => l.includes('"message":"thread '))).toHaveLength(4);
+    // The RIE's own START and END lines: all three started before any ended.
+    const at = (prefix: string) => ids.map((id) => logs.findIndex((l) => l.startsWith(`${prefix} RequestId: ${id}`)));
+    expect(Math.min(...at('START'))).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...at('START'))).toBeLessThan(Math.min(...at('END')));
+    ids.forEach((id, i) => {
+      const record = logs.find((l) => l.includes(`"order ${i} received"`));
+      expect(record && JSON.parse(record)).toMatchObject({ level: 'INFO', requestId: id });
+    });
   });
 });
