@@ -44,12 +44,12 @@ node_modules/.installed: package.json package-lock.json $(HOST_NODE)
 	touch $@
 deps: node_modules/.installed
 
-dist/runtime.cjs: $(RUNTIME_SRC) scripts/build.mjs layer/versions.env node_modules/.installed
+dist/runtime.cjs dist/managed.cjs &: $(RUNTIME_SRC) scripts/build.mjs layer/versions.env node_modules/.installed
 	node scripts/build.mjs
 build: dist/runtime.cjs
 
 # A directory laid out exactly like the layer unpacked at /opt: bootstrap, bin/node, lambda-node/.
-build/stage/%/.staged: dist/runtime.cjs bootstrap scripts/stage.sh layer/versions.env
+build/stage/%/.staged: dist/runtime.cjs dist/managed.cjs bootstrap scripts/stage.sh layer/versions.env
 	scripts/stage.sh build/stage/$*
 stage: $(call STAGE,$(ARCH),$(NODE_MAJOR))/.staged
 
@@ -84,7 +84,7 @@ docker-up:
 	@scripts/docker-up.sh
 
 # A layer zip as a file, for targets that need one present rather than rebuilt (`make layer` always builds).
-build/layer/lambda-node-node%.zip: dist/runtime.cjs bootstrap layer/build.py layer/versions.env
+build/layer/lambda-node-node%.zip: dist/runtime.cjs dist/managed.cjs bootstrap layer/build.py layer/versions.env
 	python3 layer/build.py --arch $(lastword $(subst -, ,$*)) --node-major $(firstword $(subst -, ,$*)) --out $@
 
 # The test base image, FROM scratch: a stand-in for provided.al2023 (glibc and a shell; no libstdc++,

@@ -7,6 +7,7 @@ Contents (unpacked by Lambda at /opt):
     bootstrap               sh, 0755: NODE_PATH, heap flags, exec bin/node
     bin/node                the pinned node-linux-<arch> npm package's binary, stripped, 0755
     lambda-node/runtime.cjs the bundled runtime
+    lambda-node/managed.cjs Managed Instances (required only in that mode)
     lib/libstdc++.so.6, lib/libgcc_s.so.1   from Debian 11 (needs only old glibc symbols)
     licenses/               Node's and the libraries' licences
 
@@ -131,8 +132,10 @@ def main():
     if not os.path.exists(os.path.join(node_dir, "bin/node")):
         subprocess.run([os.path.join(ROOT, "scripts/fetch-node.sh"), str(a.node_major), narch, node_dir], check=True)
     runtime = os.path.join(ROOT, "dist/runtime.cjs")
-    if not os.path.exists(runtime):
-        sys.exit("layer: dist/runtime.cjs is missing (make build)")
+    managed = os.path.join(ROOT, "dist/managed.cjs")
+    for f in (runtime, managed):
+        if not os.path.exists(f):
+            sys.exit(f"layer: {os.path.relpath(f, ROOT)} is missing (make build)")
 
     files = {}  # archive path -> (bytes, mode)
     boot = open(os.path.join(ROOT, "bootstrap"), "rb").read()
@@ -143,6 +146,7 @@ def main():
         strip(os.path.join(node_dir, "bin/node"), stripped, a.arch)
         files["bin/node"] = (open(stripped, "rb").read(), 0o755)
     files["lambda-node/runtime.cjs"] = (open(runtime, "rb").read(), 0o644)
+    files["lambda-node/managed.cjs"] = (open(managed, "rb").read(), 0o644)
     libstdcxx = fetch_deb(v, f"DEB_LIBSTDCXX_{darch}", cache)
     libgcc = fetch_deb(v, f"DEB_LIBGCC_{darch}", cache)
     files["lib/libstdc++.so.6"] = (extract_lib(libstdcxx, "libstdc++.so.6"), 0o755)

@@ -1,6 +1,6 @@
 #!/bin/sh
 # stage.sh build/stage/<arch>-node<major>: lay out a directory exactly as the layer unpacks at /opt:
-#   bootstrap  bin/node  lambda-node/runtime.cjs
+#   bootstrap  bin/node  lambda-node/runtime.cjs  lambda-node/managed.cjs
 set -eu
 dir=$1
 name=$(basename "$dir")
@@ -15,4 +15,5 @@ sed "s/^node_major=.*/node_major=$major/" "$here/bootstrap" > "$dir/bootstrap"; 
 # A hard link where the file system allows it: the Node binary is 120 MB.
 ln "$node_dir/bin/node" "$dir/bin/node" 2>/dev/null || cp "$node_dir/bin/node" "$dir/bin/node"
 cp "$here/dist/runtime.cjs" "$dir/lambda-node/runtime.cjs"
+cp "$here/dist/managed.cjs" "$dir/lambda-node/managed.cjs"
 touch "$dir/.staged"

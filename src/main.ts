@@ -63,8 +63,9 @@ async function main(): Promise<void> {
   }
   // (The address is valid: the client above was made from it, and opened no connection.)
   if (config.managed) {
-    const { runManaged } = await import('./managed/index.ts');
-    return runManaged(config, config.runtimeApi, userAgent);
+    // Its own file beside this one (dist/managed.cjs), so single-concurrency cold starts never load it.
+    const managed = require(`${__dirname}/managed.cjs`) as typeof import('./managed/index.ts');
+    return managed.runManaged(config, config.runtimeApi, userAgent);
   }
   // The connection exists before any user code runs, so tracers that patch sockets never see it.
   client.warm();

@@ -1,8 +1,8 @@
-// Lambda Managed Instances (AWS_LAMBDA_MAX_CONCURRENCY set): the main thread manages worker
-// threads, each a runtime of its own. Loaded only in this mode: single-concurrency cold starts
-// never parse or run any of it.
+// Lambda Managed Instances (AWS_LAMBDA_MAX_CONCURRENCY set), bundled as dist/managed.cjs: the
+// runtime's main thread requires it (only in this mode) and manages worker threads, each of which
+// runs this same file as its script, a runtime of its own.
 import { isMainThread } from 'node:worker_threads';
-import type { RuntimeConfig } from '../config.ts';
+import { readConfig, type RuntimeConfig } from '../config.ts';
 import { RuntimeApiClient } from '../api/client.ts';
 import { LEVELS } from '../logging/format.ts';
 import { fdSink } from '../logging/sink.ts';
@@ -12,7 +12,6 @@ import { runManager } from './manager.ts';
 import { runWorker } from './worker.ts';
 
 export async function runManaged(config: RuntimeConfig, runtimeApi: string, userAgent: string): Promise<void> {
-  if (!isMainThread) return runWorker(config, userAgent);
   const { fd, warning } = await acquireLogFd(config.logSocket);
   const logger = createLogger({
     flavour: 4,
@@ -24,6 +23,11 @@ export async function runManaged(config: RuntimeConfig, runtimeApi: string, user
   });
   patchConsole(logger, config.logLevel);
   if (warning) logger.log(LEVELS.WARN, warning);
-  // The bundle itself is each worker's script.
+  // This bundle itself is each worker's script.
   runManager(config, new RuntimeApiClient(runtimeApi, userAgent), logger, __filename);
+}
+
+if (!isMainThread) {
+  const config = readConfig();
+  void runWorker(config, `lambda-node/${config.version} (node ${process.version})`);
 }

@@ -43,6 +43,8 @@ describe.each(NODE_MAJORS)('node %i', (node) => {
         const ids = [0, 1, 2, 3].map((i) => api.enqueue({ requestId: `mc-${i}`, event: { i }, traceId: `Root=1-mc-${i}`, tenantId: i % 2 ? `tenant-${i}` : undefined }));
         const results = await Promise.all(ids.map((id) => api.result(id, 20_000)));
         seen.set(kind, results.map((r) => r.json));
+        // stdout is a pipe read apart from the Runtime API's socket: the lines may trail the posts.
+        await api.waitFor(() => (jsonLines(rt).filter((r) => String(r.message).startsWith('said by ')).length >= 4 ? true : undefined), 5000, `4 log records from ${kind}`);
         logs.set(kind, jsonLines(rt));
       }),
     );

@@ -42,6 +42,7 @@ describe('layer zip (x86_64, Node 24)', () => {
     expect(files.map((e) => e.name)).toEqual([
       'bin/node',
       'bootstrap',
+      'lambda-node/managed.cjs',
       'lambda-node/runtime.cjs',
       'lib/libgcc_s.so.1',
       'lib/libstdc++.so.6',
@@ -52,6 +53,7 @@ describe('layer zip (x86_64, Node 24)', () => {
     expect(mode['bootstrap']).toBe('0o100755');
     expect(mode['bin/node']).toBe('0o100755');
     expect(mode['lambda-node/runtime.cjs']).toBe('0o100644');
+    expect(mode['lambda-node/managed.cjs']).toBe('0o100644');
     expect(mode['lib/libstdc++.so.6']).toBe('0o100755');
     for (const e of list) expect(e.date).toEqual([1980, 1, 1, 0, 0, 0]);
   });

@@ -25,6 +25,7 @@ describe.each(NODE_MAJORS)('node %i: examples/managed-instances', (node) => {
       expect(r.json).toMatchObject({ orderId, requestId: id, traceId: `Root=1-order-${orderId}`, tenantId: `shop-${orderId % 2}` });
     });
     expect(new Set(results.map((r) => (r.json as { thread: number }).thread)).size).toBe(2);
+    await s.waitLines(' received', 6);
     for (const { orderId, id } of orders) {
       const [line] = s.linesWith(`order ${orderId} received`);
       expect(JSON.parse(line!)).toMatchObject({ level: 'INFO', requestId: id, tenantId: `shop-${orderId % 2}` });

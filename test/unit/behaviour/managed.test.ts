@@ -60,6 +60,7 @@ describe.each(NODE_MAJORS)('node %i, Managed Instances', (node) => {
     expect(new Set(results.map((r) => (r.json as { thread: number }).thread)).size).toBe(2);
     // Every log record carries the request id of the invocation whose code wrote it, though the
     // STARTs of all came before any END; tenant ids too.
+    await s.waitLines('"END ', n);
     for (const word of ['START', 'END']) {
       const recs = records(s, `${word} `);
       expect(recs).toHaveLength(n);
@@ -120,6 +121,7 @@ describe.each(NODE_MAJORS)('node %i, Managed Instances', (node) => {
     expect(r1.json).toMatchObject({ ok: slow1 });
     expect(r2.json).toMatchObject({ ok: slow2 });
     // The record of the crash carries the crashing invocation's request id.
+    await s.waitLines('Uncaught Exception');
     const crashRecord = records(s, 'Uncaught Exception').concat(records(s, `crash in ${crash}`))[0];
     expect(crashRecord?.requestId).toBe(crash);
     // A new thread initialised and serves; the old one has exited (its parked /next dropped).
