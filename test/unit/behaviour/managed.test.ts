@@ -78,6 +78,37 @@ describe.each(NODE_MAJORS)('node %i, Managed Instances', (node) => {
     expect(lastStart).toBeLessThan(firstEnd);
   });
 
+  it('streaming functions: two response streams at once on one thread, each its own connection; an error mid-stream goes in that stream\'s trailers only', async () => {
+    const s = await start({
+      node,
+      env: mc(1),
+      files: {
+        'index.mjs': `
+          export const handler = awslambda.streamifyResponse(async (event, stream, context) => {
+            for (let i = 0; i < 3; i++) {
+              stream.write(context.awsRequestId + ':' + i + ';');
+              await new Promise((r) => setTimeout(r, 100));
+            }
+            if (event.fail) throw new Error('failed mid-stream');
+            stream.end();
+          });
+        `,
+      },
+    });
+    await s.api.nextCalls(1);
+    const ok = s.api.enqueue({ event: {} });
+    await s.api.nextCalls(2);
+    const bad = s.api.enqueue({ event: { fail: true } });
+    const [rOk, rBad] = await Promise.all([s.api.result(ok), s.api.result(bad)]);
+    expect(rOk.body.toString()).toBe(`${ok}:0;${ok}:1;${ok}:2;`);
+    expect(rOk.request.headers['lambda-runtime-function-response-mode']).toBe('streaming');
+    expect(rOk.request.trailers['lambda-runtime-function-error-type']).toBeUndefined();
+    expect(rBad.body.toString()).toBe(`${bad}:0;${bad}:1;${bad}:2;`);
+    expect(rBad.request.trailers['lambda-runtime-function-error-type']).toBe('Error');
+    // They overlapped: both bodies ended within 250 ms of each other (one after the other: 300 ms apart).
+    expect(Math.abs(rOk.request.at - rBad.request.at)).toBeLessThan(250);
+  });
+
   it('starts AWS_LAMBDA_NODEJS_WORKER_COUNT threads, each initialising once and keeping one /next parked', async () => {
     const s = await start({ node, files: observing, env: mc(3) });
     await s.waitLines('INIT thread', 3);
