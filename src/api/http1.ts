@@ -66,26 +66,43 @@ export class Http1Connection {
   upload(req: ApiRequest): ChunkedUpload {
     let ready!: (socket: Socket) => void;
     const opened = new Promise<Socket>((resolve) => (ready = resolve));
+    const start = (socket: Socket, head: string) => {
+      socket.write(head);
+      ready(socket);
+    };
     const run = this.inFlight.then(
-      () => this.exchange(req, ready, false),
-      () => this.exchange(req, ready, false),
+      () => this.exchange(req, start, false),
+      () => this.exchange(req, start, false),
     );
     this.inFlight = run.catch(() => undefined);
     return new ChunkedUpload(opened, run);
   }
 
+  /**
+   * One write (one syscall) per request where the body is text, as a result's JSON is: a second
+   * write for the body cost ~8 µs of CPU per invoke on loopback, which is most of what a warm
+   * invoke costs the runtime. A Buffer body goes out in the same syscall too (writev, corked).
+   */
   private send(req: ApiRequest): Promise<ApiResponse> {
     return this.exchange(
       req,
-      (socket) => {
-        if (req.body !== undefined && req.body.length > 0) socket.write(req.body);
+      (socket, head) => {
+        const body = req.body;
+        if (body === undefined || body.length === 0) socket.write(head);
+        else if (typeof body === 'string') socket.write(head + body);
+        else {
+          socket.cork();
+          socket.write(head);
+          socket.write(body);
+          socket.uncork();
+        }
       },
       true,
     );
   }
 
-  /** Writes the head, lets `body` write the rest, and resolves with the answer. */
-  private exchange(req: ApiRequest, body: (socket: Socket) => void, ref: boolean): Promise<ApiResponse> {
+  /** Lets `write` send the head and what follows, and resolves with the answer. */
+  private exchange(req: ApiRequest, write: (socket: Socket, head: string) => void, ref: boolean): Promise<ApiResponse> {
     const socket = this.open();
     if (ref) socket.ref();
     else socket.unref();
@@ -133,8 +150,7 @@ export class Http1Connection {
       socket.on('end', onEnd);
       socket.on('error', onError);
       socket.on('close', onClose);
-      socket.write(this.head(req));
-      body(socket);
+      write(socket, this.head(req));
     });
   }
 
