@@ -6,6 +6,8 @@
 //                            at init: 3.x /init/error, exit 129 / 128; 4.x Node's own report,
 //                            exit 1; while idle: exit at once
 //   Runtime API gone      -> one clear line, exit 1
+//   SIGTERM               -> the function's listeners run, then exit 0 once their work is done
+//                            (src/shutdown.ts; only if the function listens for it)
 // Under Managed Instances (AWS_LAMBDA_MAX_CONCURRENCY set) src/managed/ takes over after config.
 import { readConfig, type RuntimeConfig } from './config.ts';
 import { RuntimeApiClient } from './api/client.ts';
@@ -20,6 +22,7 @@ import { exposeGcLazily } from './gc.ts';
 import { loadHandler, type LoadedHandler } from './handler/init.ts';
 import type { CacheReport } from './handler/built.ts';
 import { runLoop } from './invoke/loop.ts';
+import { enableGracefulShutdown } from './shutdown.ts';
 import { createSteps, currentRequestId, currentTenantId, type RuntimeState } from './invoke/steps.ts';
 
 const EXIT_UNCAUGHT = 129;
@@ -108,6 +111,9 @@ async function main(): Promise<void> {
   // 3.x asks for the first invocation a turn later: a rejection the module left unhandled is
   // still reported as an init error.
   else await new Promise<void>((resolve) => setImmediate(resolve));
+
+  // Before the first /next: Lambda takes extension registrations during init only.
+  await enableGracefulShutdown(client, logger);
 
   const onApiGone = (err: unknown): never => {
     const what = err instanceof RuntimeApiError ? err.message : String(err);

@@ -55,15 +55,56 @@ export function parseEndpoint(endpoint: string): { host: string; port: number } 
 export class RuntimeApiClient {
   private readonly conn: ApiConnection;
   private readonly retry: RetryPolicy;
+  private readonly host: string;
+  private readonly port: number;
+  private extension: Http1Connection | undefined;
+  private released = false;
 
   constructor(
     endpoint: string,
-    userAgent: string,
+    private readonly userAgent: string,
     private readonly options: ClientOptions = {},
   ) {
     const { host, port } = parseEndpoint(endpoint);
+    this.host = host;
+    this.port = port;
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.conn = options.pool ? new ConnectionPool(host, port, userAgent) : new Http1Connection(host, port, userAgent);
+  }
+
+  /**
+   * Registers an internal extension that subscribes to no event (Lambda then sends SIGTERM before
+   * it ends the environment), on a connection of its own, and parks its /event/next there for
+   * good: init ends only once every extension has called it. Resolves with the extension's id.
+   */
+  async registerShutdownExtension(name: string): Promise<string> {
+    const conn = new Http1Connection(this.host, this.port, this.userAgent);
+    const req = requests.registerExtension(name);
+    let res: ApiResponse;
+    try {
+      res = await conn.request(req);
+    } catch (err) {
+      conn.close();
+      throw err;
+    }
+    const id = res.headers['lambda-extension-identifier'];
+    if (res.status !== 200 || !id) {
+      conn.close();
+      throw res.status !== 200 ? statusError(req, res) : new RuntimeApiError(req.method, req.path, res.status, 'answer has no Lambda-Extension-Identifier header');
+    }
+    conn.park(requests.nextExtensionEvent(id)).catch(() => undefined);
+    this.extension = conn;
+    return id;
+  }
+
+  /**
+   * At shutdown: a parked /next (now or later) no longer keeps the process alive. A post still
+   * does, until it is answered.
+   */
+  release(): void {
+    this.released = true;
+    this.conn.unref();
+    this.extension?.unref();
   }
 
   warm(): void {
@@ -81,7 +122,7 @@ export class RuntimeApiClient {
     for (let retries = 0; ; retries++) {
       let failure: RuntimeApiError;
       try {
-        const res = await this.conn.request(req);
+        const res = await (this.released ? this.conn.park(req) : this.conn.request(req));
         if (res.status === 200) {
           const requestId = res.headers[REQUEST_ID];
           if (!requestId) throw new RuntimeApiError('GET', req.path, 200, `answer has no ${REQUEST_ID} header`);

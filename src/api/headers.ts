@@ -13,3 +13,7 @@ export const XRAY_ERROR_CAUSE = 'Lambda-Runtime-Function-XRay-Error-Cause';
 export const RESPONSE_MODE = 'Lambda-Runtime-Function-Response-Mode';
 export const TRAILER = 'Trailer';
 export const TRANSFER_ENCODING = 'Transfer-Encoding';
+
+// Extensions API (2020-01-01).
+export const EXTENSION_NAME = 'Lambda-Extension-Name';
+export const EXTENSION_ID = 'Lambda-Extension-Identifier';

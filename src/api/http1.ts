@@ -50,6 +50,19 @@ export class Http1Connection {
     return run;
   }
 
+  /**
+   * A request that must not keep the process alive while it waits (the socket stays unref'd):
+   * the Extensions API's /event/next, parked for good.
+   */
+  park(req: ApiRequest): Promise<ApiResponse> {
+    return this.track(this.inFlight.then(() => this.exchange(req, (socket, head) => socket.write(head), false), () => this.exchange(req, (socket, head) => socket.write(head), false)));
+  }
+
+  /** Lets the process end although a request waits on this connection (at shutdown). */
+  unref(): void {
+    this.socket?.unref();
+  }
+
   close(): void {
     this.socket?.destroy();
     this.socket = undefined;

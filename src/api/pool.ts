@@ -9,7 +9,10 @@ import type { ApiRequest } from './requests.ts';
 export interface ApiConnection {
   warm(): void;
   close(): void;
+  unref(): void;
   request(req: ApiRequest): Promise<ApiResponse>;
+  /** A request that does not keep the process alive while it waits. */
+  park(req: ApiRequest): Promise<ApiResponse>;
   upload(req: ApiRequest): ChunkedUpload;
 }
 
@@ -32,6 +35,10 @@ export class ConnectionPool implements ApiConnection {
     this.give(conn, true);
   }
 
+  unref(): void {
+    for (const conn of [...this.idle, ...this.busy]) conn.unref();
+  }
+
   close(): void {
     for (const conn of [...this.idle, ...this.busy]) conn.close();
     this.idle.length = 0;
@@ -39,8 +46,16 @@ export class ConnectionPool implements ApiConnection {
   }
 
   request(req: ApiRequest): Promise<ApiResponse> {
+    return this.through((conn) => conn.request(req));
+  }
+
+  park(req: ApiRequest): Promise<ApiResponse> {
+    return this.through((conn) => conn.park(req));
+  }
+
+  private through(send: (conn: Http1Connection) => Promise<ApiResponse>): Promise<ApiResponse> {
     const conn = this.take();
-    return conn.request(req).then(
+    return send(conn).then(
       (res) => {
         this.give(conn, res.headers['connection']?.toLowerCase() !== 'close');
         return res;

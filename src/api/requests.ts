@@ -1,5 +1,5 @@
 // Each Runtime API request as a plain value: built and tested without a socket.
-import { ERROR_BODY, ERROR_TYPE, RESPONSE_MODE, TRAILER, TRANSFER_ENCODING, XRAY_ERROR_CAUSE } from './headers.ts';
+import { ERROR_BODY, ERROR_TYPE, EXTENSION_ID, EXTENSION_NAME, RESPONSE_MODE, TRAILER, TRANSFER_ENCODING, XRAY_ERROR_CAUSE } from './headers.ts';
 import type { ErrorResponse } from '../errors/format.ts';
 
 export const API_VERSION = '2018-06-01';
@@ -71,4 +71,22 @@ export function postInitError(error: ErrorResponse): ApiRequest {
     headers: { 'Content-Type': JSON_TYPE, [ERROR_TYPE]: headerValue(String(error.errorType)) },
     body: JSON.stringify(error),
   };
+}
+
+// The Extensions API, for the one thing the runtime uses it for: an internal extension that
+// subscribes to no event, registered so that Lambda sends SIGTERM before it ends the environment.
+export const EXTENSION_API_VERSION = '2020-01-01';
+
+export function registerExtension(name: string): ApiRequest {
+  return {
+    method: 'POST',
+    path: `/${EXTENSION_API_VERSION}/extension/register`,
+    headers: { [EXTENSION_NAME]: headerValue(name), 'Content-Type': JSON_TYPE },
+    body: '{"events":[]}',
+  };
+}
+
+/** Parked for good: with no event subscribed it never answers, but init waits for the call. */
+export function nextExtensionEvent(id: string): ApiRequest {
+  return { method: 'GET', path: `/${EXTENSION_API_VERSION}/extension/event/next`, headers: { [EXTENSION_ID]: headerValue(id) } };
 }

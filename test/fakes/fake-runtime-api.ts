@@ -165,6 +165,12 @@ export class FakeRuntimeApi {
       } else if (rec.method === 'GET' && rec.path === `${PREFIX}/invocation/next`) {
         this.parked.push(res);
         this.dispatch();
+      } else if (rec.method === 'POST' && rec.path === '/2020-01-01/extension/register') {
+        // An internal extension: its id, and (as Lambda) the function's details in the body.
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Lambda-Extension-Identifier': randomUUID() });
+        res.end(JSON.stringify({ functionName: 'test_function', functionVersion: '$LATEST', handler: 'index.handler' }));
+      } else if (rec.method === 'GET' && rec.path === '/2020-01-01/extension/event/next') {
+        // Subscribed to no event: never answered (closed with the server).
       } else if (rec.method === 'POST' && rec.path.startsWith(`${PREFIX}/`)) {
         const known = rec.path === `${PREFIX}/init/error` || /\/invocation\/[^/]+\/(response|error)$/.test(rec.path);
         const { status, body } = known ? this.postStatus(rec.path) : { status: 404, body: '{"errorMessage":"not found"}' };

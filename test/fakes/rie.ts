@@ -67,6 +67,12 @@ export interface StartedRie {
   waitForLog(pattern: RegExp, o?: { from?: number; timeoutMs?: number; rapid?: boolean }): Promise<string>;
   /** Kills the RIE and every runtime process it started; resolves when they are gone. */
   stop(): Promise<void>;
+  /**
+   * SIGTERM to the RIE alone, as `docker stop` sends it: the RIE shuts its sandbox down as Lambda
+   * does (SIGTERM to the runtime first if an extension is registered, else SIGKILL). Resolves when
+   * the RIE has exited.
+   */
+  terminate(timeoutMs?: number): Promise<void>;
 }
 
 /** The environment the RIE starts from: what Lambda gives every function besides its AWS_* keys. */
@@ -256,5 +262,12 @@ export async function startRie(o: RieOptions): Promise<StartedRie> {
     }
   }
 
-  return { url, invoke, logs, rapidLogs: () => splitLines(err.text), waitForLog, stop };
+  async function terminate(timeoutMs = 5000): Promise<void> {
+    proc.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the RIE did not exit within ${timeoutMs} ms of SIGTERM`)), timeoutMs)))]);
+    clearTimeout(timer);
+  }
+
+  return { url, invoke, logs, rapidLogs: () => splitLines(err.text), waitForLog, stop, terminate };
 }
