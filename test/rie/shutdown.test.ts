@@ -13,13 +13,13 @@ afterEach(async () => {
 });
 
 describe.each(NODE_MAJORS)('node %i', (node) => {
-  it('a function listening for SIGTERM: the RIE takes the internal extension, and at shutdown the listener runs its async work to the end', async () => {
-    rie = await startRie({ node, taskRoot: join(import.meta.dirname, 'fixtures/shutdown'), handler: 'index.handler' });
+  it('examples/graceful-shutdown, listening for SIGTERM: the RIE takes the internal extension, and at shutdown the listener runs its async work to the end', async () => {
+    rie = await startRie({ node, taskRoot: join(import.meta.dirname, '../../examples/graceful-shutdown'), handler: 'index.handler' });
     const res = await rie.invoke({});
     expect(res.body).toBe('"served"');
     await rie.waitForLog(/Internal agent lambda-node-sigterm \([0-9a-f-]+\) registered, subscribed to \[\]/, { rapid: true });
     await rie.terminate();
-    expect(rie.logs().filter((l) => l.includes('SIGTERM received'))).toHaveLength(1);
+    expect(rie.logs().filter((l) => l.includes('SIGTERM received: flushing 1 record(s)'))).toHaveLength(1);
     expect(rie.logs().filter((l) => l.includes('flushed before exit'))).toHaveLength(1);
     // The runtime ended by itself: the RIE did not have to kill it.
     expect(rie.rapidLogs().filter((l) => /SIGKILL/.test(l))).toEqual([]);
