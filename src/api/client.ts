@@ -1,6 +1,7 @@
 // The Runtime API client: what the platform sees this runtime do. One written retry policy:
-//  - /next refused, reset or answered 5xx/429: retried 100 ms doubling, bounded to 5 s in all,
-//    then a RuntimeApiError (the runtime exits 1 with one clear line). Never spins.
+//  - /next refused, reset, unanswered at connect (1 s, as aws-lambda-cpp) or answered 5xx/429:
+//    retried 100 ms doubling, for 5 s in all from the first failure, then a RuntimeApiError (the
+//    runtime exits 1 with one clear line). Never spins.
 //  - a posted result answered 5xx/429 or reset: the same post is retried, 3 tries in all.
 //  - 4xx on a post (400, 403, 413): not retried; the answer goes back to the caller to log.
 // Managed Instances (MANAGED_RETRY) retries /next as aws-lambda-ric 4.x does there: 100 ms
@@ -118,7 +119,8 @@ export class RuntimeApiClient {
   async nextInvocation(): Promise<Invocation> {
     const req = requests.nextInvocation();
     let delay = this.retry.firstDelayMs;
-    let waited = 0;
+    // The budget is wall time since the first failure: a connect that times out (1 s) counts too.
+    let firstFailure = 0;
     for (let retries = 0; ; retries++) {
       let failure: RuntimeApiError;
       try {
@@ -133,11 +135,12 @@ export class RuntimeApiClient {
         if (!(err instanceof RuntimeApiError)) throw err;
         failure = err;
       }
-      if (!failure.retryable || waited >= this.retry.nextBudgetMs || retries >= this.retry.nextRetries) throw failure;
-      const pause = Math.min(delay, this.retry.maxDelayMs, this.retry.nextBudgetMs - waited);
+      firstFailure ||= Date.now();
+      const elapsed = Date.now() - firstFailure;
+      if (!failure.retryable || elapsed >= this.retry.nextBudgetMs || retries >= this.retry.nextRetries) throw failure;
+      const pause = Math.min(delay, this.retry.maxDelayMs, this.retry.nextBudgetMs - elapsed);
       this.options.onNextRetry?.(failure, retries + 1, pause);
       await sleep(pause);
-      waited += pause;
       delay *= 2;
     }
   }

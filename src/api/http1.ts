@@ -15,6 +15,7 @@ export interface ApiResponse {
 }
 
 const CRLF2 = Buffer.from('\r\n\r\n');
+export const CONNECT_TIMEOUT_MS = 1000;
 
 export class Http1Connection {
   private socket: Socket | undefined;
@@ -72,6 +73,13 @@ export class Http1Connection {
     if (this.socket && !this.socket.destroyed && this.socket.writable) return this.socket;
     const socket = connect({ host: this.host, port: this.port, noDelay: true });
     socket.on('error', () => {}); // reported through the pending request, if any
+    // A connect that gets no answer (a dropped SYN) fails after a second, as aws-lambda-cpp's
+    // (CURLOPT_CONNECTTIMEOUT 1 s, src/runtime.cpp); the request then fails like a refused one
+    // and the retry policy applies. Only the connect: a parked /next waits as long as it takes.
+    const timer = setTimeout(() => socket.destroy(new Error(`connect to ${this.host}:${this.port} timed out after ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
+    timer.unref();
+    socket.once('connect', () => clearTimeout(timer));
+    socket.once('close', () => clearTimeout(timer));
     socket.on('close', () => {
       if (this.socket === socket) this.socket = undefined;
     });

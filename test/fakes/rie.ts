@@ -12,7 +12,8 @@
 // - it serves the Runtime API on a second address (--runtime-api-address, default 127.0.0.1:9001),
 //   so two RIEs at once need two ports each.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { request } from 'undici';
@@ -35,6 +36,11 @@ export interface RieOptions {
   handler: string;
   /** Added to the RIE's environment, which it passes on to the runtime; undefined removes. */
   env?: Record<string, string | undefined>;
+  /**
+   * Puts something between the runtime and the RIE's Runtime API: called with the RIE's Runtime
+   * API address, returns the address the runtime is given instead (a fault proxy, a blackhole).
+   */
+  throughProxy?: (runtimeApi: string) => Promise<string>;
 }
 
 export interface RieResponse {
@@ -162,10 +168,19 @@ interface Launched {
   exited: Promise<void>;
 }
 
-async function launch(o: RieOptions, bootstrap: string): Promise<Launched | 'port-taken'> {
+/** A bootstrap that runs `bootstrap` with AWS_LAMBDA_RUNTIME_API set to `api` (the RIE sets its own). */
+function wrapBootstrap(bootstrap: string, api: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lambda-node-rie-proxy-'));
+  const wrapper = join(dir, 'bootstrap');
+  writeFileSync(wrapper, `#!/bin/sh\nAWS_LAMBDA_RUNTIME_API='${api}'\nexport AWS_LAMBDA_RUNTIME_API\nexec '${bootstrap}' "$@"\n`, { mode: 0o755 });
+  return wrapper;
+}
+
+async function launch(o: RieOptions, runtimeBootstrap: string): Promise<Launched | 'port-taken'> {
   const port = await freePort();
   let apiPort = await freePort();
   while (apiPort === port) apiPort = await freePort();
+  const bootstrap = o.throughProxy ? wrapBootstrap(runtimeBootstrap, await o.throughProxy(`127.0.0.1:${apiPort}`)) : runtimeBootstrap;
   const args = ['--runtime-interface-emulator-address', `127.0.0.1:${port}`, '--runtime-api-address', `127.0.0.1:${apiPort}`, bootstrap];
   // detached: the RIE leads its own process group, so stop() can kill it and whatever it forks.
   const proc = spawn(rieBinary(), args, { cwd: o.taskRoot, env: baseEnv(o), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
