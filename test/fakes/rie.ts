@@ -64,7 +64,8 @@ export interface InvocationLog {
 export interface StartedRie {
   /** The invoke endpoint. */
   readonly url: string;
-  invoke(event?: unknown): Promise<RieResponse>;
+  /** `headers`: the invoke request's own (X-Amz-Tenant-Id, X-Amzn-Trace-Id, ...). */
+  invoke(event?: unknown, headers?: Record<string, string>): Promise<RieResponse>;
   /** The RIE's stdout as lines: START/END/REPORT and the runtime's output. */
   logs(): string[];
   /** The RIE's own log (stderr). */
@@ -234,10 +235,11 @@ export async function startRie(o: RieOptions): Promise<StartedRie> {
     }
   }
 
-  async function invoke(event: unknown = {}): Promise<RieResponse> {
+  async function invoke(event: unknown = {}, requestHeaders: Record<string, string> = {}): Promise<RieResponse> {
     const from = logs().length;
     const res = await request(url, {
       method: 'POST',
+      headers: requestHeaders,
       body: typeof event === 'string' ? event : JSON.stringify(event),
       headersTimeout: 60_000,
       bodyTimeout: 60_000,
