@@ -2,6 +2,10 @@
 // (_LAMBDA_TELEMETRY_LOG_FD_PROVIDER_SOCKET): connect, then write to the connection's own fd.
 // Without the variable (the RIE, local runs) it is stdout, fd 1.
 import { createConnection, type Socket } from 'node:net';
+import type { RuntimeConfig } from '../config.ts';
+import { LEVELS } from '../logging/format.ts';
+import { fdSink } from '../logging/sink.ts';
+import { createLogger, patchConsole, type LogContext, type Logger } from '../logging/console-patch.ts';
 
 // Held so the connection (and so its fd) lives as long as the thread.
 const held = new Set<Socket>();
@@ -24,4 +28,16 @@ export function acquireLogFd(socketPath: string | undefined): Promise<{ fd: numb
       resolve({ fd });
     });
   });
+}
+
+/**
+ * A thread's logger in this mode, with the global console patched: JSON records always (as
+ * aws-lambda-ric 4.x writes them here), errors in the shape AWS_LAMBDA_LOG_FORMAT asks for.
+ */
+export async function managedLogger(config: RuntimeConfig, context: LogContext): Promise<Logger> {
+  const { fd, warning } = await acquireLogFd(config.logSocket);
+  const logger = createLogger({ flavour: 4, json: true, errorsJson: config.logJson, minLevel: config.logLevel, sink: fdSink(fd), context });
+  patchConsole(logger, config.logLevel);
+  if (warning) logger.log(LEVELS.WARN, warning);
+  return logger;
 }

@@ -18,8 +18,7 @@ import { MANAGED_RETRY, RuntimeApiClient, type Invocation } from '../api/client.
 import { RuntimeApiError, RuntimeError, unhandledRejection } from '../errors/runtime-errors.ts';
 import { formatError, formatXRayCause } from '../errors/format.ts';
 import { LEVELS } from '../logging/format.ts';
-import { fdSink } from '../logging/sink.ts';
-import { createLogger, patchConsole, type Logger } from '../logging/console-patch.ts';
+import type { Logger } from '../logging/console-patch.ts';
 import { setupGlobals } from '../globals.ts';
 import { loadHandler, type LoadedHandler } from '../handler/init.ts';
 import { InvokeStore } from '../invoke/store.ts';
@@ -31,7 +30,7 @@ import { deliver } from '../invoke/deliver.ts';
 import { failure, type Outcome } from '../invoke/outcome.ts';
 import { ResponseStream } from '../stream/response-stream.ts';
 import { InvokeStoreMulti } from './store.ts';
-import { acquireLogFd } from './log-fd.ts';
+import { managedLogger } from './log-fd.ts';
 import type { ToManager, WorkerData } from './protocol.ts';
 
 interface Running {
@@ -52,17 +51,7 @@ export async function runWorker(config: RuntimeConfig, userAgent: string): Promi
 
   const store = new InvokeStoreMulti();
   setupGlobals(config.globalAwsLambda, store);
-  const { fd, warning } = await acquireLogFd(config.logSocket);
-  const logger = createLogger({
-    flavour: 4,
-    json: true,
-    errorsJson: config.logJson,
-    minLevel: config.logLevel,
-    sink: fdSink(fd),
-    context: { requestId: () => store.getRequestId(), tenantId: () => store.getTenantId() },
-  });
-  patchConsole(logger, config.logLevel);
-  if (warning) logger.log(LEVELS.WARN, warning);
+  const logger = await managedLogger(config, { requestId: () => store.getRequestId(), tenantId: () => store.getTenantId() });
 
   const client = new RuntimeApiClient(config.runtimeApi, userAgent, {
     retry: MANAGED_RETRY,

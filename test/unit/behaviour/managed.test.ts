@@ -34,6 +34,19 @@ const observing = {
   `,
 };
 
+/** A handler that fails as `failure` says when its event asks, else answers after event.ms. */
+const failing = (failure: string) => ({
+  'index.mjs': `
+    import { threadId } from 'node:worker_threads';
+    console.log('INIT thread ' + threadId);
+    export const handler = async (event, context) => {
+      ${failure}
+      await new Promise((r) => setTimeout(r, event.ms));
+      return { ok: context.awsRequestId, thread: threadId };
+    };
+  `,
+});
+
 const records = (s: Started, text: string) => s.linesWith(text).map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe.each(NODE_MAJORS)('node %i, Managed Instances', (node) => {
@@ -126,17 +139,7 @@ describe.each(NODE_MAJORS)('node %i, Managed Instances', (node) => {
     const s = await start({
       node,
       env: mc(1),
-      files: {
-        'index.mjs': `
-          import { threadId } from 'node:worker_threads';
-          console.log('INIT thread ' + threadId);
-          export const handler = async (event, context) => {
-            if (event.crash) setTimeout(() => { throw new TypeError('crash in ' + context.awsRequestId); }, 50);
-            await new Promise((r) => setTimeout(r, event.ms));
-            return { ok: context.awsRequestId, thread: threadId };
-          };
-        `,
-      },
+      files: failing(`if (event.crash) setTimeout(() => { throw new TypeError('crash in ' + context.awsRequestId); }, 50);`),
     });
     await s.api.nextCalls(1);
     const slow1 = s.api.enqueue({ event: { ms: 500 } });
@@ -169,17 +172,7 @@ describe.each(NODE_MAJORS)('node %i, Managed Instances', (node) => {
     const s = await start({
       node,
       env: mc(1),
-      files: {
-        'index.mjs': `
-          import { threadId } from 'node:worker_threads';
-          console.log('INIT thread ' + threadId);
-          export const handler = async (event, context) => {
-            if (event.exit) { await new Promise((r) => setTimeout(r, 20)); process.exit(3); }
-            await new Promise((r) => setTimeout(r, event.ms));
-            return { ok: context.awsRequestId };
-          };
-        `,
-      },
+      files: failing(`if (event.exit) { await new Promise((r) => setTimeout(r, 20)); process.exit(3); }`),
     });
     await s.api.nextCalls(1);
     const slow = s.api.enqueue({ event: { ms: 400 } });
@@ -188,7 +181,7 @@ describe.each(NODE_MAJORS)('node %i, Managed Instances', (node) => {
     const failed = await s.api.result(exits);
     expect(failed.json).toMatchObject({ errorType: 'Runtime.ExitError' });
     expect((failed.json as { errorMessage: string }).errorMessage).toContain(`RequestId: ${exits} Error: Runtime exited with error: exit status 3`);
-    expect((await s.api.result(slow)).json).toEqual({ ok: slow });
+    expect((await s.api.result(slow)).json).toMatchObject({ ok: slow });
     await s.waitLines('INIT thread', 2);
     await sleep(300);
     const after = s.api.enqueue({ event: { ms: 1 } });
