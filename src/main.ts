@@ -117,7 +117,9 @@ async function main(): Promise<void> {
 
   const onApiGone = (err: unknown): never => {
     const what = err instanceof RuntimeApiError ? err.message : String(err);
-    logger.log(LEVELS.FATAL, `lambda-node: the Runtime API is unreachable (GET /2018-06-01/runtime/invocation/next: ${what}); exiting.`);
+    // A 4xx is an answer, not an outage (the RIE answers 403 once its state machine is stuck).
+    const how = err instanceof RuntimeApiError && !err.retryable ? 'refused the next invocation' : 'is unreachable';
+    logger.log(LEVELS.FATAL, `lambda-node: the Runtime API ${how} (GET /2018-06-01/runtime/invocation/next: ${what}); exiting.`);
     process.exit(1);
   };
   await runLoop(createSteps({ config, client, logger, store, loaded, state, onApiGone }));

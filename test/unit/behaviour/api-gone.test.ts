@@ -39,4 +39,16 @@ describe('the Runtime API gone', () => {
     expect(fatal).toHaveLength(1);
     expect(fatal[0]).toContain(`GET ${NEXT} answered 503`);
   });
+
+  it('/next answered 403 (an answer, not an outage): not retried, exit 1 at once with one line saying the API refused', async () => {
+    const s = await start({ node: 24, files: handler });
+    s.api.faults = ({ path }) => (path === NEXT ? { kind: 'status', status: 403, body: '{"errorType":"InvalidStateTransition"}' } : undefined);
+    const exit = await exitWithin(s.rt, 3000);
+    expect(exit.code).toBe(1);
+    expect(s.requestsTo(NEXT)).toHaveLength(1);
+    const fatal = s.linesWith('lambda-node: the Runtime API');
+    expect(fatal).toHaveLength(1);
+    expect(parseLine(fatal[0] as string).level).toBe('FATAL');
+    expect(fatal[0]).toContain(`the Runtime API refused the next invocation (GET ${NEXT}: GET ${NEXT} answered 403: {"errorType":"InvalidStateTransition"}); exiting.`);
+  });
 });
