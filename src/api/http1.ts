@@ -17,11 +17,22 @@ export interface ApiResponse {
 const CRLF2 = Buffer.from('\r\n\r\n');
 export const CONNECT_TIMEOUT_MS = 1000;
 
+interface Exchange {
+  readonly socket: Socket;
+  data(chunk: Buffer): void;
+  end(): void;
+  fail(message: string): void;
+}
+
 export class Http1Connection {
   private socket: Socket | undefined;
   private inFlight: Promise<unknown> = Promise.resolve();
   /** Requests started and not yet answered (or failed). */
   private pending = 0;
+  /** The exchange waiting for its answer on `socket`. */
+  private current: Exchange | undefined;
+  /** Heads of requests without headers or body (GET /next): the same bytes every time. */
+  private readonly heads = new Map<string, string>();
 
   constructor(
     private readonly host: string,
@@ -72,7 +83,13 @@ export class Http1Connection {
   private open(): Socket {
     if (this.socket && !this.socket.destroyed && this.socket.writable) return this.socket;
     const socket = connect({ host: this.host, port: this.port, noDelay: true });
-    socket.on('error', () => {}); // reported through the pending request, if any
+    // Listeners for the socket's life, not one set per request: they hand its events to the
+    // exchange in progress on it, if any (an answer that is not awaited is not read).
+    const current = () => (this.current?.socket === socket ? this.current : undefined);
+    socket.on('data', (chunk: Buffer) => current()?.data(chunk));
+    socket.on('end', () => current()?.end());
+    socket.on('error', (err: Error) => current()?.fail(err.message));
+    socket.on('close', () => current()?.fail('connection closed before a complete response'));
     // A connect that gets no answer (a dropped SYN) fails after a second, as aws-lambda-cpp's
     // (CURLOPT_CONNECTTIMEOUT 1 s, src/runtime.cpp); the request then fails like a refused one
     // and the retry policy applies. Only the connect: a parked /next waits as long as it takes.
@@ -135,29 +152,12 @@ export class Http1Connection {
     return new Promise<ApiResponse>((resolve, reject) => {
       const parser = new ResponseParser();
       const fail = (message: string) => {
-        cleanup();
+        this.current = undefined;
         socket.destroy();
         reject(new RuntimeApiError(req.method, req.path, undefined, message));
       };
-      const onData = (chunk: Buffer) => {
-        let res: ApiResponse | undefined;
-        try {
-          res = parser.push(chunk);
-        } catch (err) {
-          fail(`malformed response: ${(err as Error).message}`);
-          return;
-        }
-        if (res) finish(res);
-      };
-      const onEnd = () => {
-        const res = parser.end();
-        if (res) finish(res);
-        else fail('connection closed before a complete response');
-      };
-      const onError = (err: Error) => fail(err.message);
-      const onClose = () => fail('connection closed before a complete response');
       const finish = (res: ApiResponse) => {
-        cleanup();
+        this.current = undefined;
         if (res.headers['connection']?.toLowerCase() === 'close') {
           socket.destroy();
           if (this.socket === socket) this.socket = undefined;
@@ -166,28 +166,43 @@ export class Http1Connection {
         }
         resolve(res);
       };
-      const cleanup = () => {
-        socket.off('data', onData);
-        socket.off('end', onEnd);
-        socket.off('error', onError);
-        socket.off('close', onClose);
+      this.current = {
+        socket,
+        data(chunk) {
+          let res: ApiResponse | undefined;
+          try {
+            res = parser.push(chunk);
+          } catch (err) {
+            fail(`malformed response: ${(err as Error).message}`);
+            return;
+          }
+          if (res) finish(res);
+        },
+        end() {
+          const res = parser.end();
+          if (res) finish(res);
+          else fail('connection closed before a complete response');
+        },
+        fail,
       };
-      socket.on('data', onData);
-      socket.on('end', onEnd);
-      socket.on('error', onError);
-      socket.on('close', onClose);
       write(socket, this.head(req));
     });
   }
 
   private head(req: ApiRequest): string {
+    const constant = req.body === undefined && Object.keys(req.headers).length === 0;
+    const key = `${req.method} ${req.path}`;
+    const known = constant ? this.heads.get(key) : undefined;
+    if (known) return known;
     let head = `${req.method} ${req.path} HTTP/1.1\r\nHost: ${this.host}:${this.port}\r\nUser-Agent: ${this.userAgent}\r\n`;
     for (const name in req.headers) head += `${name}: ${req.headers[name]}\r\n`;
     if (req.method === 'POST' && !('Transfer-Encoding' in req.headers)) {
       const length = req.body === undefined ? 0 : typeof req.body === 'string' ? Buffer.byteLength(req.body) : req.body.length;
       head += `Content-Length: ${length}\r\n`;
     }
-    return head + '\r\n';
+    head += '\r\n';
+    if (constant) this.heads.set(key, head);
+    return head;
   }
 }
 
