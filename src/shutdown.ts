@@ -9,13 +9,18 @@
 // listeners' own work (a flush, a close) is done. An invocation still running or being posted
 // holds the process until its answer is in: no response is cut. Without a listener nothing is
 // registered, and a SIGTERM (sent when an external extension is present) ends the process as it
-// does under the official runtime.
+// does under the official runtime. Whatever still holds the process 450 ms after SIGTERM (a
+// listener that never finishes, a handler still running at a timeout reset), the runtime exits
+// then, with process.exitCode: Lambda's SIGKILL comes at 500 ms.
 import type { RuntimeApiClient } from './api/client.ts';
 import { LEVELS } from './logging/format.ts';
 import type { Logger } from './logging/console-patch.ts';
 
 /** The internal extension's name, as Lambda lists it in the function's logs. */
 export const SHUTDOWN_EXTENSION_NAME = 'lambda-node-sigterm';
+
+/** Lambda's shutdown phase with only internal extensions is 500 ms; the runtime is gone 50 ms before. */
+export const SIGTERM_EXIT_MS = 450;
 
 export async function enableGracefulShutdown(client: RuntimeApiClient, logger: Logger): Promise<void> {
   if (process.listenerCount('SIGTERM') === 0) return;
@@ -26,5 +31,8 @@ export async function enableGracefulShutdown(client: RuntimeApiClient, logger: L
     logger.log(LEVELS.WARN, `lambda-node: the function listens for SIGTERM, but Lambda will not send it: registering the internal extension failed (${why}).`);
     return;
   }
-  process.on('SIGTERM', () => client.release());
+  process.on('SIGTERM', () => {
+    client.release();
+    setTimeout(() => process.exit(), SIGTERM_EXIT_MS).unref();
+  });
 }

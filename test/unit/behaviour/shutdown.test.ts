@@ -52,6 +52,17 @@ describe.each(NODE_MAJORS)('node %i', (node) => {
     expect(s.linesWith('flushed')).toHaveLength(1);
   });
 
+  it('a listener whose work never ends: the runtime exits anyway, 450 ms after SIGTERM (Lambda kills at 500 ms), with process.exitCode', async () => {
+    const s = await start({ node, files: listening(`() => { process.exitCode = 3; setInterval(() => {}, 1000); }`) });
+    await s.api.nextCalls(1);
+    const sent = Date.now();
+    s.rt.proc.kill('SIGTERM');
+    expect(await exitWithin(s.rt, 3000)).toEqual({ code: 3, signal: null });
+    const took = Date.now() - sent;
+    expect(took).toBeGreaterThanOrEqual(400);
+    expect(took).toBeLessThan(1500);
+  });
+
   it('SIGTERM while an invocation runs: its response is posted whole before the process exits', async () => {
     const s = await start({
       node,
