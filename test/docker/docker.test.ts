@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CI, dockerAvailable } from './support.ts';
 import './functions.cases.ts';
 import './images.cases.ts';
+import './shutdown.cases.ts';
 
 if (!dockerAvailable && CI) {
   describe('Docker', () => {
