@@ -93,7 +93,12 @@ export class Http1Connection {
     // A connect that gets no answer (a dropped SYN) fails after a second, as aws-lambda-cpp's
     // (CURLOPT_CONNECTTIMEOUT 1 s, src/runtime.cpp); the request then fails like a refused one
     // and the retry policy applies. Only the connect: a parked /next waits as long as it takes.
-    const timer = setTimeout(() => socket.destroy(new Error(`connect to ${this.host}:${this.port} timed out after ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
+    // The timer is looked at again after the loop's I/O phase: a connect that completed while
+    // user code held the loop for more than a second is not taken for one that timed out.
+    const timedOut = () => {
+      if (socket.connecting) socket.destroy(new Error(`connect to ${this.host}:${this.port} timed out after ${CONNECT_TIMEOUT_MS} ms`));
+    };
+    const timer = setTimeout(() => setImmediate(timedOut), CONNECT_TIMEOUT_MS);
     timer.unref();
     socket.once('connect', () => clearTimeout(timer));
     socket.once('close', () => clearTimeout(timer));

@@ -107,6 +107,18 @@ describe('RuntimeApiClient against the recording fake', () => {
     expect(api.connections).toBe(1);
   });
 
+  it('a connect that completed while code held the event loop for over a second is kept, not taken for a timed-out one', async () => {
+    await start();
+    client.warm(); // connects before user code runs, as at init
+    const until = Date.now() + 1300;
+    while (Date.now() < until); // a module whose init computes for 1.3 s
+    const id = api.enqueue({ event: 'e' });
+    const inv = await client.nextInvocation();
+    await client.postResponse(inv.requestId, '"ok"');
+    expect((await api.result(id)).body.toString()).toBe('"ok"');
+    expect(api.connections).toBe(1);
+  });
+
   it('a connection the server closed while idle is replaced transparently, no post retried', async () => {
     await start();
     api.closeIdleAfter(30);
