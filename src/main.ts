@@ -6,8 +6,9 @@
 //                            at init: 3.x /init/error, exit 129 / 128; 4.x Node's own report,
 //                            exit 1; while idle: exit at once
 //   Runtime API gone      -> one clear line, exit 1
-//   SIGTERM               -> the function's listeners run, then exit 0 once their work is done
-//                            (src/shutdown.ts; only if the function listens for it)
+//   SIGTERM               -> the function's listeners run, then exit once their work is done,
+//                            450 ms after at the latest (src/shutdown.ts; only if the function
+//                            listens for it)
 // Under Managed Instances (AWS_LAMBDA_MAX_CONCURRENCY set) src/managed/ takes over after config.
 import { readConfig, type RuntimeConfig } from './config.ts';
 import { RuntimeApiClient } from './api/client.ts';

@@ -27,7 +27,7 @@ export interface RetryPolicy {
   readonly firstDelayMs: number;
   /** The longest single pause between two /next tries. */
   readonly maxDelayMs: number;
-  /** /next: the total of the pauses, and the number of retries, whichever ends first. */
+  /** /next: wall time from the first failure, and the number of retries, whichever ends first. */
   readonly nextBudgetMs: number;
   readonly nextRetries: number;
   readonly postTries: number;
