@@ -37,6 +37,11 @@ export interface RuntimeConfig {
 
 declare const LAMBDA_NODE_VERSION: string;
 
+/** The User-Agent of the runtime's Runtime API requests. */
+export function runtimeUserAgent(config: RuntimeConfig): string {
+  return `lambda-node/${config.version} (node ${process.version})`;
+}
+
 export function managedNodePath(major: number): string {
   return `/opt/nodejs/node${major}/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task`;
 }

@@ -10,7 +10,7 @@
 //                            450 ms after at the latest (src/shutdown.ts; only if the function
 //                            listens for it)
 // Under Managed Instances (AWS_LAMBDA_MAX_CONCURRENCY set) src/managed/ takes over after config.
-import { readConfig, type RuntimeConfig } from './config.ts';
+import { readConfig, runtimeUserAgent, type RuntimeConfig } from './config.ts';
 import { RuntimeApiClient } from './api/client.ts';
 import { RuntimeApiError, RuntimeError, unhandledRejection } from './errors/runtime-errors.ts';
 import { formatError, formatXRayCause } from './errors/format.ts';
@@ -21,7 +21,7 @@ import { InvokeStore } from './invoke/store.ts';
 import { setupGlobals } from './globals.ts';
 import { exposeGcLazily } from './gc.ts';
 import { loadHandler, type LoadedHandler } from './handler/init.ts';
-import type { CacheReport } from './handler/built.ts';
+import { reportCodeCache } from './handler/built.ts';
 import { runLoop } from './invoke/loop.ts';
 import { enableGracefulShutdown } from './shutdown.ts';
 import { createSteps, currentRequestId, currentTenantId, type RuntimeState } from './invoke/steps.ts';
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     void error.stack;
     return Promise.reject(error);
   }
-  const userAgent = `lambda-node/${config.version} (node ${process.version})`;
+  const userAgent = runtimeUserAgent(config);
   let client: RuntimeApiClient;
   try {
     client = new RuntimeApiClient(config.runtimeApi, userAgent);
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
 
   let loaded: LoadedHandler;
   try {
-    loaded = await loadHandler(config, (r) => reportCodeCache(config, logger, r));
+    loaded = await loadHandler(config, reportCodeCache(config.debugCodeCache, logger));
   } catch (error) {
     // An uncaught error may have reported init's failure already (3.x listens during init).
     if (state.exiting) return new Promise<never>(() => {});
@@ -124,14 +124,6 @@ async function main(): Promise<void> {
     process.exit(1);
   };
   await runLoop(createSteps({ config, client, logger, store, loaded, state, onApiGone }));
-}
-
-/** A built function's code cache: used silently; one warning when it is there but cannot be used. */
-function reportCodeCache(config: RuntimeConfig, logger: Logger, r: CacheReport): void {
-  if (config.debugCodeCache) process.stderr.write(`lambda-node: code cache ${r.status}: ${r.file} (${r.detail})\n`);
-  if (r.status === 'hit' || r.status === 'skipped') return;
-  const advice = r.status === 'rejected' ? '' : '; rebuild the function with lambda-node build';
-  logger.log(LEVELS.WARN, `lambda-node: the code cache for ${r.file} is not used (${r.status}: ${r.detail})${advice}`);
 }
 
 async function initFailed(config: RuntimeConfig, client: RuntimeApiClient, logger: Logger, error: unknown): Promise<void> {

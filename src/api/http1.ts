@@ -48,7 +48,8 @@ export class Http1Connection {
   /** Requests on one connection run one after another. */
   request(req: ApiRequest): Promise<ApiResponse> {
     // The invoke loop's requests never overlap: then no chain (and none of its allocations).
-    const run = this.pending === 0 ? this.send(req) : this.inFlight.then(() => this.send(req), () => this.send(req));
+    const send = () => this.send(req);
+    const run = this.pending === 0 ? send() : this.inFlight.then(send, send);
     return this.track(run);
   }
 
@@ -67,7 +68,8 @@ export class Http1Connection {
    * the Extensions API's /event/next, parked for good.
    */
   park(req: ApiRequest): Promise<ApiResponse> {
-    return this.track(this.inFlight.then(() => this.exchange(req, (socket, head) => socket.write(head), false), () => this.exchange(req, (socket, head) => socket.write(head), false)));
+    const send = () => this.exchange(req, (socket, head) => socket.write(head), false);
+    return this.track(this.inFlight.then(send, send));
   }
 
   /** Lets the process end although a request waits on this connection (at shutdown). */
@@ -122,7 +124,8 @@ export class Http1Connection {
       socket.write(head);
       ready(socket);
     };
-    const run = this.track(this.inFlight.then(() => this.exchange(req, start, false), () => this.exchange(req, start, false)));
+    const send = () => this.exchange(req, start, false);
+    const run = this.track(this.inFlight.then(send, send));
     return new ChunkedUpload(opened, run);
   }
 

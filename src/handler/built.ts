@@ -10,6 +10,8 @@ import { basename, dirname, join } from 'node:path';
 import { CacheProblem, decodeCache, type CacheHeader } from '../code-cache/format.ts';
 import { canHash, releaseHashMemory } from '../code-cache/hash.ts';
 import { commonJsNamespace, compileUserScript, evaluateUserScript } from '../code-cache/script.ts';
+import { LEVELS } from '../logging/format.ts';
+import type { Logger } from '../logging/console-patch.ts';
 
 /** 'skipped': on purpose (source maps on), said only under LAMBDA_NODE_DEBUG. */
 export type CacheStatus = 'hit' | 'skipped' | 'rejected' | 'stale' | 'corrupt' | 'foreign';
@@ -70,4 +72,17 @@ export function loadBuilt(file: string, style: LoadStyle, report: OnCacheReport 
   return evaluateUserScript(compiled, file, header).then((exports) =>
     header.kind === 'cjs' && style === 'import' ? commonJsNamespace(exports, header.exports ?? []) : exports,
   );
+}
+
+/**
+ * The runtime's report of a built function's code cache: used silently; one warning when it is
+ * there but cannot be used (LAMBDA_NODE_DEBUG=code-cache: one stderr line in every case).
+ */
+export function reportCodeCache(debug: boolean, logger: Logger): OnCacheReport {
+  return (r) => {
+    if (debug) process.stderr.write(`lambda-node: code cache ${r.status}: ${r.file} (${r.detail})\n`);
+    if (r.status === 'hit' || r.status === 'skipped') return;
+    const advice = r.status === 'rejected' ? '' : '; rebuild the function with lambda-node build';
+    logger.log(LEVELS.WARN, `lambda-node: the code cache for ${r.file} is not used (${r.status}: ${r.detail})${advice}`);
+  };
 }

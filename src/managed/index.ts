@@ -2,7 +2,7 @@
 // runtime's main thread requires it (only in this mode) and manages worker threads, each of which
 // runs this same file as its script, a runtime of its own.
 import { isMainThread } from 'node:worker_threads';
-import { readConfig, type RuntimeConfig } from '../config.ts';
+import { readConfig, runtimeUserAgent, type RuntimeConfig } from '../config.ts';
 import { RuntimeApiClient } from '../api/client.ts';
 import { managedLogger } from './log-fd.ts';
 import { runManager } from './manager.ts';
@@ -16,5 +16,5 @@ export async function runManaged(config: RuntimeConfig, runtimeApi: string, user
 
 if (!isMainThread) {
   const config = readConfig();
-  void runWorker(config, `lambda-node/${config.version} (node ${process.version})`);
+  void runWorker(config, runtimeUserAgent(config));
 }

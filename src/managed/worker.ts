@@ -21,6 +21,7 @@ import { LEVELS } from '../logging/format.ts';
 import type { Logger } from '../logging/console-patch.ts';
 import { setupGlobals } from '../globals.ts';
 import { loadHandler, type LoadedHandler } from '../handler/init.ts';
+import { reportCodeCache } from '../handler/built.ts';
 import { InvokeStore } from '../invoke/store.ts';
 import { parseInvocation, type ParsedInvocation } from '../invoke/invocation.ts';
 import { buildContext } from '../invoke/context.ts';
@@ -63,9 +64,7 @@ export async function runWorker(config: RuntimeConfig, userAgent: string): Promi
 
   let loaded: LoadedHandler;
   try {
-    loaded = await loadHandler(config, (r) => {
-      if (r.status !== 'hit' && r.status !== 'skipped') logger.log(LEVELS.WARN, `lambda-node: the code cache for ${r.file} is not used (${r.status}: ${r.detail})`);
-    });
+    loaded = await loadHandler(config, reportCodeCache(config.debugCodeCache, logger));
   } catch (error) {
     await initFailed(data, client, logger, error, send);
     return;

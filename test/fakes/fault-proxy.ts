@@ -99,7 +99,7 @@ export class FaultProxy {
 
   /** Resets every connection open now (a parked /next among them); later ones are served. */
   resetAll(): void {
-    for (const s of this.sockets) (s.resetAndDestroy ? s.resetAndDestroy() : s.destroy());
+    for (const s of this.sockets) s.resetAndDestroy();
   }
 
   async close(): Promise<void> {
